@@ -1,0 +1,54 @@
+// Builds the web app from its dependencies. It opens nothing and listens nowhere:
+// src/server.ts does that, and tests build their own app against their own database.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Db } from './db/client.ts';
+import { errorHandler, notFound } from './http/errors.ts';
+import { requestLogger } from './http/logging.ts';
+import { replyRoutes } from './replies/routes.ts';
+import type { Surveys } from './surveys/registry.ts';
+import { surveyRoutes } from './surveys/routes.ts';
+
+export interface AppDeps {
+  db: Db;
+  surveys: Surveys;
+  logger: Logger;
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function createApp({ db, surveys, logger }: AppDeps): express.Express {
+  const app = express();
+  app.set('views', path.join(root, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('query parser', 'simple');
+  app.disable('x-powered-by');
+
+  app.use(requestLogger(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        // Postbag is often reached over plain HTTP on a LAN or behind a proxy that adds HTTPS;
+        // upgrading requests would break the form there.
+        directives: { 'upgrade-insecure-requests': null, 'script-src': ["'none'"] },
+      },
+    }),
+  );
+  app.use((_req, res, next) => {
+    // Pages hold private links and half-typed answers: keep them out of shared caches.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h', index: false }));
+
+  app.use(surveyRoutes(surveys));
+  app.use(replyRoutes(db, surveys));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

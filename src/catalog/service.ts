@@ -1,0 +1,62 @@
+// The catalog of canonical names (clients, providers, servers…) and the spellings that map to
+// them. Survey files seed it; the author extends it in the admin. Readers' form suggestions
+// come from here too.
+import type { Db } from '../db/client.ts';
+import type { CatalogEntry, Survey } from '../surveys/schema.ts';
+import { nameKey } from './normalise.ts';
+
+interface Seed {
+  scope: string;
+  kind: string;
+  name: string;
+  aliases: string[];
+}
+
+/**
+ * Adds the survey files' names and aliases that the catalog lacks. Existing rows are left as
+ * they are (the author may have remapped an alias), and concurrent starts are harmless.
+ */
+export async function seedCatalog(db: Db, surveys: Iterable<Survey>): Promise<void> {
+  const seeds = [...surveys].flatMap((survey) =>
+    Object.entries(survey.catalog).flatMap(([scope, kinds]) =>
+      Object.entries(kinds).flatMap(([kind, entries]) => entries.map((entry) => toSeed(scope, kind, entry))),
+    ),
+  );
+  if (seeds.length === 0) return;
+  await db.catalogName.createMany({
+    data: seeds.map(({ scope, kind, name }) => ({ scope, kind, name })),
+    skipDuplicates: true,
+  });
+  const names = await db.catalogName.findMany({ select: { id: true, scope: true, kind: true, name: true } });
+  const idOf = new Map(names.map((n) => [`${n.scope}\u0000${n.kind}\u0000${n.name}`, n.id]));
+  const aliases = seeds.flatMap((seed) => {
+    const nameId = idOf.get(`${seed.scope}\u0000${seed.kind}\u0000${seed.name}`)!;
+    return [seed.name, ...seed.aliases]
+      .map(nameKey)
+      .filter((key) => key !== '')
+      .map((key) => ({ scope: seed.scope, kind: seed.kind, key, nameId }));
+  });
+  await db.catalogAlias.createMany({ data: aliases, skipDuplicates: true });
+}
+
+function toSeed(scope: string, kind: string, entry: CatalogEntry): Seed {
+  return typeof entry === 'string' ? { scope, kind, name: entry, aliases: [] } : { scope, kind, ...entry };
+}
+
+export type Suggestions = ReadonlyMap<string, readonly string[]>;
+
+export function suggestionKey(scope: string, kind: string): string {
+  return `${scope}/${kind}`;
+}
+
+/** Canonical names per scope and kind, alphabetical, for the form's <datalist>s. */
+export async function loadSuggestions(db: Db): Promise<Suggestions> {
+  const names = await db.catalogName.findMany({ select: { scope: true, kind: true, name: true } });
+  names.sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }));
+  const grouped = new Map<string, string[]>();
+  for (const { scope, kind, name } of names) {
+    const key = suggestionKey(scope, kind);
+    grouped.set(key, [...(grouped.get(key) ?? []), name]);
+  }
+  return grouped;
+}

@@ -1,0 +1,58 @@
+// The `postbag` command: `npm start` is `postbag serve`; the others are the author's tools.
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from './config.ts';
+import { connectionFor } from './db/database.ts';
+import { applyMigrations, createMigration } from './db/migrations.ts';
+import { createLogger } from './http/logging.ts';
+import { serve } from './server.ts';
+import { SurveyFileError } from './surveys/load.ts';
+
+const program = new Command('postbag').description("Collect, moderate and publish readers' replies to a capsule post.");
+
+program
+  .command('serve')
+  .description('serve the reader form and the admin (on an embedded PostgreSQL unless DATABASE_URL is set)')
+  .action(async () => {
+    const config = loadConfig();
+    await serve(config, createLogger(config.logLevel));
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations from prisma/migrations')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const { url, stopServer } = await connectionFor(config, logger);
+    try {
+      const applied = await applyMigrations(url);
+      console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
+    } finally {
+      await stopServer();
+    }
+  });
+
+program
+  .command('migration')
+  .argument('<name>', 'what the change is about, in lowercase_with_underscores')
+  .description('write a new migration from the changes to prisma/schema.prisma')
+  .action(async (name: string) => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const { url, stopServer } = await connectionFor(config, logger);
+    try {
+      const written = await createMigration(url, name);
+      console.log(written === null ? 'prisma/schema.prisma matches the migrations: nothing to write.' : `Wrote ${written}`);
+    } finally {
+      await stopServer();
+    }
+  });
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  // Mistakes in the environment or a survey file are the user's to fix: say what, not where in the code.
+  const known = err instanceof ConfigError || err instanceof SurveyFileError;
+  console.error(known ? (err as Error).message : err);
+  process.exitCode = 1;
+}

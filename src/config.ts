@@ -1,0 +1,60 @@
+// The one place that reads the environment. Everything else receives a Config.
+import path from 'node:path';
+import { z } from 'zod';
+
+const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every setting Postbag understands: name, default and meaning (the README's table mirrors it). */
+const schema = z.object({
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// connection URL, e.g. postgresql://user:pass@localhost:5432/postbag' })
+    .optional(),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('data'),
+  EMBEDDED_PG_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).optional(),
+  SURVEYS_DIR: z.string().min(1).default('surveys'),
+  LOG_LEVEL: z.enum(levels, { error: `must be one of ${levels.join(', ')}` }).default('info'),
+});
+
+export interface Config {
+  /** Unset: Postbag runs its own embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  port: number;
+  host: string;
+  dataDir: string;
+  embeddedPgPort: number | undefined;
+  surveysDir: string;
+  logLevel: (typeof levels)[number];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(blankAsUnset(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}\nFix or unset these variables (see README.md, "Configuration").`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    surveysDir: path.resolve(e.SURVEYS_DIR),
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** `PORT=` in a shell or .env file means "not set", not "set to nothing". */
+function blankAsUnset(env: NodeJS.ProcessEnv): Record<string, string> {
+  const keys = Object.keys(schema.shape);
+  return Object.fromEntries(
+    keys.flatMap((key) => {
+      const value = env[key];
+      return value === undefined || value.trim() === '' ? [] : [[key, value]];
+    }),
+  );
+}

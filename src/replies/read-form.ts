@@ -1,0 +1,143 @@
+// Turns a submitted form into a reply, or into a message per faulty field. Every value is
+// bounded, every option checked against the survey, and nothing unexpected is stored.
+import type { FormFields } from './form-body.ts';
+import { checkLine, checkText } from './text.ts';
+import { fieldName, fixedFields, limits, otherFieldName, scopesOf } from './fields.ts';
+import { nameKey } from '../catalog/normalise.ts';
+import type { ChoiceQuestion, Question, Survey } from '../surveys/schema.ts';
+
+export interface AnswerInput {
+  questionId: string;
+  scope: string;
+  position: number;
+  value: string;
+  isOther: boolean;
+  nameKey: string | null;
+}
+
+export interface ReplyInput {
+  displayName: string | null;
+  contact: string | null;
+  consentQuote: boolean;
+  answers: AnswerInput[];
+}
+
+export type FieldErrors = Record<string, string>;
+export type ReadResult = { ok: true; reply: ReplyInput } | { ok: false; errors: FieldErrors };
+
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
+
+export function readSecret(fields: FormFields): string | null {
+  const values = fields.get(fixedFields.secret) ?? [];
+  return values.length === 1 && SECRET.test(values[0]!) ? values[0]! : null;
+}
+
+export function readReplyForm(survey: Survey, fields: FormFields): ReadResult {
+  const errors: FieldErrors = {};
+  const answers: AnswerInput[] = [];
+  const picked = new Map<string, Set<string>>();
+
+  const single = (field: string): string | undefined => {
+    const values = fields.get(field) ?? [];
+    if (values.length > 1) errors[field] = 'This field was sent more than once.';
+    return values[0];
+  };
+  const line = (field: string, max: number): string | null => {
+    const raw = single(field);
+    if (raw === undefined) return null;
+    const checked = checkLine(raw, max);
+    if (!checked.ok) errors[field] = checked.message;
+    return checked.ok && checked.value !== '' ? checked.value : null;
+  };
+
+  for (const question of survey.questions) {
+    for (const scope of scopesOf(survey, question)) {
+      const field = fieldName(question, scope);
+      const before = answers.length;
+      readQuestion(question, scope, field);
+      const answered = answers.length > before;
+      if (question.each !== undefined && answered && !picked.get(question.each)?.has(scope)) {
+        errors[field] ??= `You answered this for ${optionLabel(survey, question.each, scope)} but did not pick it above.`;
+      }
+      if (question.required && !answered) errors[field] ??= 'Please answer this question.';
+    }
+  }
+
+  function readQuestion(question: Question, scope: string, field: string): void {
+    let position = 0;
+    const add = (value: string, isOther: boolean, key: string | null) =>
+      answers.push({ questionId: question.id, scope, position: position++, value, isOther, nameKey: key || null });
+
+    if (question.kind === 'text') {
+      const raw = single(field);
+      if (raw === undefined) return;
+      const checked = checkText(raw, question.maxLength);
+      if (!checked.ok) errors[field] = checked.message;
+      else if (checked.value !== '') add(checked.value, false, null);
+      return;
+    }
+    if (question.kind === 'names') {
+      const values = (fields.get(field) ?? []).slice();
+      if (values.length > question.max) errors[field] = `Please name at most ${question.max}.`;
+      for (const name of distinctNames(values, field, limits.name, errors)) add(name, false, nameKey(name));
+      return;
+    }
+    const chosen = readChoice(question, fields.get(field) ?? [], field, errors);
+    chosen.forEach((optionId) => add(optionId, false, null));
+    const others = question.other && scope === '' ? readOthers(question, fields, errors) : [];
+    others.forEach((name) => add(name, true, nameKey(name)));
+    if (scope === '') picked.set(question.id, new Set(chosen));
+  }
+
+  const displayName = line(fixedFields.displayName, limits.displayName);
+  const contact = line(fixedFields.contact, limits.contact);
+  const consent = single(fixedFields.consent);
+  if (consent !== undefined && consent !== 'yes') errors[fixedFields.consent] = 'Tick the box or leave it empty.';
+
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, reply: { displayName, contact, consentQuote: consent === 'yes', answers } };
+}
+
+function readChoice(question: ChoiceQuestion, values: readonly string[], field: string, errors: FieldErrors): string[] {
+  const known = new Set(question.options.map((option) => option.id));
+  const chosen = [...new Set(values)];
+  if (chosen.some((value) => !known.has(value))) errors[field] = 'Please pick from the options listed.';
+  else if (!question.multiple && chosen.length > 1) errors[field] = 'Please pick only one.';
+  return chosen.filter((value) => known.has(value));
+}
+
+function readOthers(question: ChoiceQuestion, fields: FormFields, errors: FieldErrors): string[] {
+  const field = otherFieldName(question);
+  const values = fields.get(field) ?? [];
+  if (values.length > 1) {
+    errors[field] = 'This field was sent more than once.';
+    return [];
+  }
+  const names = (values[0] ?? '').split(/[,;\n]/);
+  const distinct = distinctNames(names, field, limits.name, errors);
+  if (distinct.length > question.other!.max) errors[field] = `Please name at most ${question.other!.max}.`;
+  return distinct;
+}
+
+/** Trimmed, non-empty names with repeats ("Element", "element") dropped, in the order typed. */
+function distinctNames(values: readonly string[], field: string, max: number, errors: FieldErrors): string[] {
+  const seen = new Set<string>();
+  const names: string[] = [];
+  for (const raw of values) {
+    const checked = checkLine(raw, max);
+    if (!checked.ok) {
+      errors[field] = checked.message;
+      continue;
+    }
+    const key = nameKey(checked.value) || checked.value;
+    if (checked.value === '' || seen.has(key)) continue;
+    seen.add(key);
+    names.push(checked.value);
+  }
+  return names;
+}
+
+function optionLabel(survey: Survey, questionId: string, optionId: string): string {
+  const question = survey.questions.find((q): q is ChoiceQuestion => q.id === questionId && q.kind === 'choice');
+  return question?.options.find((option) => option.id === optionId)?.label ?? optionId;
+}

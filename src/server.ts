@@ -1,0 +1,36 @@
+// `postbag serve`: load the surveys, open the database, listen, and shut down cleanly.
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { createApp } from './app.ts';
+import { seedCatalog } from './catalog/service.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { loadSurveys } from './surveys/load.ts';
+
+export async function serve(config: Config, logger: Logger): Promise<void> {
+  const surveys = await loadSurveys(config.surveysDir);
+  const database = await openDatabase(config, logger);
+  await seedCatalog(database.db, surveys.values());
+
+  const app = createApp({ db: database.db, surveys, logger });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(listening)));
+  }).catch(async (err: Error) => {
+    await database.close();
+    throw new Error(`Cannot listen on ${config.host}:${config.port}: ${err.message}. Set PORT (or HOST) to a free one.`);
+  });
+  logger.info(`Postbag is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.closeIdleConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await database.close();
+    logger.info('stopped');
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

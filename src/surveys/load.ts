@@ -1,0 +1,38 @@
+// Reads every survey file at start, failing with the file and field at fault.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { surveySchema, type Survey } from './schema.ts';
+
+export class SurveyFileError extends Error {}
+
+export async function loadSurveys(dir: string): Promise<Map<string, Survey>> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
+  } catch (err) {
+    throw new SurveyFileError(`Cannot read the surveys folder ${dir}: ${(err as Error).message}`);
+  }
+  const surveys = new Map<string, Survey>();
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const survey = parseSurveyFile(file, await readFile(file, 'utf8'));
+    if (surveys.has(survey.slug)) throw new SurveyFileError(`${file}: slug "${survey.slug}" is used by another survey file too`);
+    surveys.set(survey.slug, survey);
+  }
+  return surveys;
+}
+
+export function parseSurveyFile(file: string, text: string): Survey {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new SurveyFileError(`${file}: not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = surveySchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new SurveyFileError(`${file}: invalid survey:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,44 @@
+// A Postbag app on a test database, built the way src/server.ts builds it.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, beforeEach } from 'node:test';
+import { pino } from 'pino';
+import type { Express } from 'express';
+import { createApp } from '../../src/app.ts';
+import { seedCatalog } from '../../src/catalog/service.ts';
+import type { Db } from '../../src/db/client.ts';
+import { loadSurveys } from '../../src/surveys/load.ts';
+import type { Surveys } from '../../src/surveys/registry.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+export const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const fixturesDir = path.join(projectDir, 'test', 'fixtures');
+
+export interface TestApp {
+  app: Express;
+  db: Db;
+  surveys: Surveys;
+  database: TestDatabase;
+}
+
+/**
+ * Registers hooks that give the calling test file an app on its own database, emptied and
+ * re-seeded before every test. Read the returned object's fields inside tests.
+ */
+export function useTestApp(surveysDir = path.join(projectDir, 'surveys')): TestApp {
+  const context = {} as TestApp;
+  before(async () => {
+    context.database = await createTestDatabase();
+    context.db = context.database.db;
+    context.surveys = await loadSurveys(surveysDir);
+    context.app = createApp({ db: context.db, surveys: context.surveys, logger: pino({ level: 'silent' }) });
+  });
+  beforeEach(async () => {
+    await context.database.reset();
+    await seedCatalog(context.db, context.surveys.values());
+  });
+  after(async () => {
+    await context.database.drop();
+  });
+  return context;
+}

@@ -1,0 +1,26 @@
+// Building form posts the way a browser does, and reading what a page shows.
+import type { Express } from 'express';
+import request from 'supertest';
+
+export type FormPairs = [string, string][];
+
+export function encodeForm(pairs: FormPairs): string {
+  return new URLSearchParams(pairs).toString();
+}
+
+export function postForm(app: Express, path: string, pairs: FormPairs) {
+  return request(app).post(path).type('form').send(encodeForm(pairs));
+}
+
+/** The secret field of a rendered form, as a browser would send it back. */
+export function secretOf(html: string): string {
+  const match = /name="secret" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('the form has no secret field');
+  return match[1]!;
+}
+
+/** The text an element with this id shows (first match), tags removed. */
+export function fieldError(html: string, fieldId: string): string | null {
+  const match = new RegExp(`id="e-${fieldId}">([^<]*)<`).exec(html);
+  return match ? match[1]! : null;
+}

@@ -1,0 +1,68 @@
+// `npm test`: gives the suite a real PostgreSQL server and runs node's test runner on every
+// test file (Node 20's runner has no glob, and `--test test/` silently runs nothing).
+// The server is TEST_DATABASE_URL's when set, else an embedded one in a temporary folder.
+// Migrations are applied once to a template database; each test file clones it.
+//   npm test                       every test
+//   npm test -- test/http/x.test.ts   some files
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { applyMigrations } from '../src/db/migrations.ts';
+import { withDatabaseName } from './helpers/urls.ts';
+
+const testDir = path.dirname(fileURLToPath(import.meta.url));
+
+async function testFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? testFiles(path.join(dir, e.name)) : Promise.resolve(e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : []))),
+  );
+  return nested.flat().sort();
+}
+
+async function onServer(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+const files = process.argv.length > 2 ? process.argv.slice(2) : await testFiles(testDir);
+let serverUrl = process.env.TEST_DATABASE_URL;
+let stopEmbedded = async () => {};
+let tempDir: string | undefined;
+if (!serverUrl) {
+  tempDir = await mkdtemp(path.join(os.tmpdir(), 'postbag-test-'));
+  const server = await startEmbeddedPostgres(tempDir);
+  serverUrl = server.serverUrl;
+  stopEmbedded = server.stop;
+}
+console.log(`# PostgreSQL: ${tempDir ? 'embedded' : 'TEST_DATABASE_URL'}`);
+
+const template = `postbag_test_${process.pid}`;
+let exitCode = 1;
+try {
+  await onServer(serverUrl, `CREATE DATABASE ${template}`);
+  await applyMigrations(withDatabaseName(serverUrl, template));
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, TEST_DATABASE_URL: serverUrl, POSTBAG_TEST_TEMPLATE: template },
+  });
+  exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+} finally {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${template}%`]);
+  for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  await client.end();
+  await stopEmbedded();
+  if (tempDir) await rm(tempDir, { recursive: true, force: true });
+}
+process.exitCode = exitCode;

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { loadSurveys, parseSurveyFile, SurveyFileError } from '../../src/surveys/load.ts';
+import { projectDir } from '../helpers/app.ts';
+
+const minimal = { slug: 'a-post', title: 'A post', published: '2026-01-02', open: true, questions: [{ id: 'q', kind: 'text', label: 'Q?' }] };
+
+function problem(survey: unknown): string {
+  try {
+    parseSurveyFile('surveys/a-post.json', JSON.stringify(survey));
+  } catch (err) {
+    assert.ok(err instanceof SurveyFileError);
+    return err.message;
+  }
+  assert.fail('expected the survey to be refused');
+}
+
+describe('survey files', () => {
+  test('the shipped "Leaving Session" survey is valid', async () => {
+    const surveys = await loadSurveys(path.join(projectDir, 'surveys'));
+    const survey = surveys.get('leaving-session');
+    assert.equal(survey?.title, 'Leaving Session');
+    assert.equal(survey?.published, '2026-05-01');
+    assert.deepEqual(survey?.questions.map((q) => q.id), ['messengers', 'why', 'compare', 'clients', 'hosting', 'provider', 'server']);
+  });
+
+  test('a minimal survey gets defaults', () => {
+    const survey = parseSurveyFile('x.json', JSON.stringify(minimal));
+    assert.deepEqual(survey.questions[0], { id: 'q', kind: 'text', label: 'Q?', required: false, maxLength: 2000, quotable: false });
+  });
+
+  test('an error names the file and the field', () => {
+    const message = problem({ ...minimal, questions: [{ id: 'q', kind: 'choice', label: 'Q?', options: [] }] });
+    assert.match(message, /^surveys\/a-post\.json: invalid survey/);
+    assert.match(message, /questions\.0\.options: /);
+  });
+
+  test('refuses an unknown question kind, naming it', () => {
+    assert.match(problem({ ...minimal, questions: [{ id: 'q', kind: 'slider', label: 'Q?' }] }), /questions\.0\.kind/);
+  });
+
+  test('refuses unknown fields (a typo must not be silently ignored)', () => {
+    assert.match(problem({ ...minimal, opne: false }), /opne/);
+  });
+
+  test('refuses a bad date and a bad slug', () => {
+    assert.match(problem({ ...minimal, published: '2026-13-01' }), /published/);
+    assert.match(problem({ ...minimal, slug: '../etc' }), /slug/);
+  });
+
+  test('refuses two questions with one id', () => {
+    assert.match(problem({ ...minimal, questions: [minimal.questions[0], minimal.questions[0]] }), /questions\.1\.id: "q" is used by two questions/);
+  });
+
+  test('refuses a question repeated for something that is not an earlier choice question', () => {
+    const questions = [{ id: 'q', kind: 'text', label: 'Q?', each: 'q' }];
+    assert.match(problem({ ...minimal, questions }), /questions\.0\.each: must name an earlier choice question/);
+  });
+
+  test('refuses a file that is not JSON', () => {
+    assert.throws(() => parseSurveyFile('surveys/x.json', '{ nope'), /surveys\/x\.json: not valid JSON/);
+  });
+});
