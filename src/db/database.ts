@@ -12,24 +12,33 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The server to use: DATABASE_URL, or the embedded one (which `stopServer` then stops). */
-export async function connectionFor(config: Config, logger: Logger): Promise<{ url: string; stopServer: () => Promise<void> }> {
+/**
+ * The server to use: DATABASE_URL, or the embedded one. `stopServer` stops an embedded server
+ * that this call started; the app (`owner`) also stops one it found running, since it then
+ * takes the place of the app that left it behind.
+ */
+export async function connectionFor(
+  config: Config,
+  logger: Logger,
+  owner = false,
+): Promise<{ url: string; stopServer: () => Promise<void> }> {
   if (config.databaseUrl) return { url: config.databaseUrl, stopServer: async () => {} };
   const started = Date.now();
   const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
-  logger.info({ dataDir: config.dataDir, ms: Date.now() - started }, 'embedded PostgreSQL started');
+  logger.info({ dataDir: config.dataDir, ms: Date.now() - started, startedHere: server.startedHere }, 'embedded PostgreSQL ready');
+  const stopServer = owner || server.startedHere ? server.stop : async () => {};
   try {
-    return { url: await ensureDatabase(server.serverUrl, 'postbag'), stopServer: server.stop };
+    return { url: await ensureDatabase(server.serverUrl, 'postbag'), stopServer };
   } catch (err) {
-    await server.stop();
+    await stopServer();
     throw err;
   }
 }
 
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
-  const { url, stopServer } = await connectionFor(config, logger);
+  const { url, stopServer } = await connectionFor(config, logger, true);
   try {
-    const applied = await applyMigrations(url, (message) => logger.debug(message));
+    const applied = await applyMigrations(url, (message: string) => logger.debug(message));
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   } catch (err) {
     await stopServer();

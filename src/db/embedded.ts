@@ -20,6 +20,8 @@ const run = promisify(execFile);
 export interface EmbeddedPostgres {
   /** Connection URL of the server's `postgres` database; callers create their own databases. */
   serverUrl: string;
+  /** False when the server was already running (see startEmbeddedPostgres). */
+  startedHere: boolean;
   stop(): Promise<void>;
 }
 
@@ -28,17 +30,25 @@ interface Binaries {
   pg_ctl: string;
 }
 
-/** Starts (creating on first use) the cluster under `dataDir`, on `port` or a free one. */
+/**
+ * Starts (creating on first use) the cluster under `dataDir`, on `port` or a free one. A server
+ * already running on this cluster (a running app's, or one a killed app left behind) is used as
+ * it is: `startedHere` then says false, so a short-lived command does not stop the app's server.
+ */
 export async function startEmbeddedPostgres(dataDir: string, port?: number): Promise<EmbeddedPostgres> {
   const bin = await binaries();
   const owner = await serverUser();
   const clusterDir = path.join(dataDir, 'pg');
   await mkdir(dataDir, { recursive: true });
   if (!(await exists(path.join(clusterDir, 'PG_VERSION')))) await initCluster(bin, owner, dataDir, clusterDir);
-
-  await stopLeftoverServer(bin, owner, clusterDir);
-  const chosenPort = port ?? (await freePort());
   const password = (await readFile(path.join(clusterDir, 'postbag-password'), 'utf8')).trim();
+  const urlFor = (p: number) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${p}/postgres`;
+  const stop = () => asUser(owner, bin.pg_ctl, ['stop', '--wait', '--mode=fast', '--pgdata', clusterDir]).then(() => undefined);
+
+  const runningPort = await portOfRunningServer(clusterDir);
+  if (runningPort !== null) return { serverUrl: urlFor(runningPort), startedHere: false, stop: once(stop) };
+
+  const chosenPort = port ?? (await freePort());
   await asUser(owner, bin.pg_ctl, [
     'start', '--wait', '--timeout=60', '--pgdata', clusterDir, '--log', path.join(clusterDir, 'server.log'),
     '--options', `-c listen_addresses=127.0.0.1 -c port=${chosenPort} -c unix_socket_directories=''`,
@@ -46,12 +56,12 @@ export async function startEmbeddedPostgres(dataDir: string, port?: number): Pro
     const log = await readFile(path.join(clusterDir, 'server.log'), 'utf8').catch(() => '');
     throw new Error(`The embedded PostgreSQL did not start: ${err.message}\n${log.split('\n').slice(-10).join('\n')}`);
   });
+  return { serverUrl: urlFor(chosenPort), startedHere: true, stop: once(stop) };
+}
 
-  let stopped: Promise<void> | undefined;
-  return {
-    serverUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${chosenPort}/postgres`,
-    stop: () => (stopped ??= asUser(owner, bin.pg_ctl, ['stop', '--wait', '--mode=fast', '--pgdata', clusterDir]).then(() => undefined)),
-  };
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let result: Promise<void> | undefined;
+  return () => (result ??= fn());
 }
 
 /** Creates `name` on the server unless it is there already (safe when two processes race). */
@@ -96,19 +106,19 @@ async function initCluster(bin: Binaries, owner: Owner | null, dataDir: string, 
 }
 
 /**
- * A server still running on this cluster (its app was killed) is stopped, so that this start
- * owns it; a postmaster.pid naming a process that is not that server is stale and removed.
+ * The port of a server running on this cluster, from its postmaster.pid (line 4). A pid file
+ * naming a process that is not that server is stale (its app was killed and the pid reused):
+ * it is removed so that PostgreSQL starts.
  */
-async function stopLeftoverServer(bin: Binaries, owner: Owner | null, clusterDir: string): Promise<void> {
+async function portOfRunningServer(clusterDir: string): Promise<number | null> {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
-  const pid = Number.parseInt((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid)) return;
+  const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  if (!Number.isInteger(pid)) return null;
   const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (command.includes('postgres') && command.includes(clusterDir)) {
-    await asUser(owner, bin.pg_ctl, ['stop', '--wait', '--mode=fast', '--pgdata', clusterDir]);
-  } else {
-    await rm(pidFile, { force: true });
-  }
+  if (command.includes('postgres') && command.includes(clusterDir)) return Number.parseInt(lines[3] ?? '', 10);
+  await rm(pidFile, { force: true });
+  return null;
 }
 
 async function binaries(): Promise<Binaries> {
