@@ -8,7 +8,7 @@
 // left running by a killed app, or a stale postmaster.pid, is dealt with before starting.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,8 @@ export async function startEmbeddedPostgres(dataDir: string, port?: number): Pro
   const owner = await serverUser();
   const clusterDir = path.join(dataDir, 'pg');
   await mkdir(dataDir, { recursive: true });
+  // As root, the server runs as `postgres`, which must be able to enter the data folder.
+  if (owner) await chmod(dataDir, 0o755);
   if (!(await exists(path.join(clusterDir, 'PG_VERSION')))) await initCluster(bin, owner, dataDir, clusterDir);
   const password = (await readFile(path.join(clusterDir, 'postbag-password'), 'utf8')).trim();
   const urlFor = (p: number) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${p}/postgres`;
@@ -98,7 +100,10 @@ async function initCluster(bin: Binaries, owner: Owner | null, dataDir: string, 
   const cluster = path.join(staging, 'cluster');
   await asUser(owner, bin.initdb, [
     '--pgdata', cluster, '--username=postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale',
-  ]);
+  ]).catch((err: Error) => {
+    const hint = owner ? `\nPostbag runs as root, so PostgreSQL runs as the "postgres" user: every folder above ${dataDir} must let it in (o+x).` : '';
+    throw new Error(`Could not create the embedded PostgreSQL in ${dataDir}: ${err.message}${hint}`);
+  });
   await rename(pwfile, path.join(cluster, 'postbag-password'));
   await rm(clusterDir, { recursive: true, force: true });
   await rename(cluster, clusterDir);
