@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { adminRoutes } from './admin/routes.ts';
+import type { AdminSessions } from './admin/session.ts';
+import { defaultThrottlePolicy, type ThrottlePolicy } from './admin/throttle.ts';
 import type { Db } from './db/client.ts';
+import { feedRoutes } from './feed/routes.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { requestLogger } from './http/logging.ts';
 import { replyRoutes } from './replies/routes.ts';
@@ -16,12 +20,16 @@ export interface AppDeps {
   db: Db;
   surveys: Surveys;
   logger: Logger;
+  sessions: AdminSessions;
+  trustProxy?: boolean | number | string;
+  throttlePolicy?: ThrottlePolicy;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function createApp({ db, surveys, logger }: AppDeps): express.Express {
+export function createApp({ db, surveys, logger, sessions, trustProxy = false, throttlePolicy = defaultThrottlePolicy }: AppDeps): express.Express {
   const app = express();
+  app.set('trust proxy', trustProxy);
   app.set('views', path.join(root, 'views'));
   app.set('view engine', 'ejs');
   app.set('query parser', 'simple');
@@ -47,6 +55,8 @@ export function createApp({ db, surveys, logger }: AppDeps): express.Express {
 
   app.use(surveyRoutes(surveys));
   app.use(replyRoutes(db, surveys));
+  app.use(feedRoutes(db, surveys));
+  app.use('/admin', adminRoutes({ db, surveys, sessions, throttlePolicy }));
 
   app.use(notFound);
   app.use(errorHandler);

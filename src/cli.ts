@@ -1,7 +1,9 @@
 // The `postbag` command: `npm start` is `postbag serve`; the others are the author's tools.
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
-import { connectionFor } from './db/database.ts';
+import { readNewPassword } from './admin/read-password.ts';
+import { PasswordError, setAuthorPassword } from './admin/password.ts';
+import { connectionFor, openDatabase } from './db/database.ts';
 import { applyMigrations, createMigration } from './db/migrations.ts';
 import { createLogger } from './http/logging.ts';
 import { serve } from './server.ts';
@@ -48,11 +50,26 @@ program
     }
   });
 
+program
+  .command('set-password')
+  .description("set the author's admin password (asked on a terminal, else one line from standard input)")
+  .action(async () => {
+    const config = loadConfig();
+    const password = await readNewPassword();
+    const database = await openDatabase(config, createLogger(config.logLevel));
+    try {
+      await setAuthorPassword(database.db, password);
+      console.log('The password is set. Sign in at /admin; earlier sessions and sign-in blocks are gone.');
+    } finally {
+      await database.close();
+    }
+  });
+
 try {
   await program.parseAsync();
 } catch (err) {
   // Mistakes in the environment or a survey file are the user's to fix: say what, not where in the code.
-  const known = err instanceof ConfigError || err instanceof SurveyFileError;
+  const known = err instanceof ConfigError || err instanceof SurveyFileError || err instanceof PasswordError;
   console.error(known ? (err as Error).message : err);
   process.exitCode = 1;
 }

@@ -15,6 +15,10 @@ const schema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).optional(),
   SURVEYS_DIR: z.string().min(1).default('surveys'),
   LOG_LEVEL: z.enum(levels, { error: `must be one of ${levels.join(', ')}` }).default('info'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, 'must be true, false, a number of proxies, or addresses/subnets like loopback, 10.0.0.1')
+    .default('false'),
 });
 
 export interface Config {
@@ -26,6 +30,11 @@ export interface Config {
   embeddedPgPort: number | undefined;
   surveysDir: string;
   logLevel: (typeof levels)[number];
+  /**
+   * Express' "trust proxy": set it when a reverse proxy adds HTTPS, so that the admin cookie is
+   * marked Secure and sign-in throttling sees the client's address rather than the proxy's.
+   */
+  trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {}
@@ -45,7 +54,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     surveysDir: path.resolve(e.SURVEYS_DIR),
     logLevel: e.LOG_LEVEL,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /** `PORT=` in a shell or .env file means "not set", not "set to nothing". */

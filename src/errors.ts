@@ -47,3 +47,15 @@ export class UnsupportedMediaType extends ExpectedError {
     super(415, 'Unsupported form', message);
   }
 }
+
+export class Forbidden extends ExpectedError {
+  constructor(message: string) {
+    super(403, 'Forbidden', message);
+  }
+}
+
+export class TooManyRequests extends ExpectedError {
+  constructor(message: string) {
+    super(429, 'Too many attempts', message);
+  }
+}

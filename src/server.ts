@@ -1,6 +1,7 @@
 // `postbag serve`: load the surveys, open the database, listen, and shut down cleanly.
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { adminSessions } from './admin/session.ts';
 import { createApp } from './app.ts';
 import { seedCatalog } from './catalog/service.ts';
 import type { Config } from './config.ts';
@@ -9,10 +10,11 @@ import { loadSurveys } from './surveys/load.ts';
 
 export async function serve(config: Config, logger: Logger): Promise<void> {
   const surveys = await loadSurveys(config.surveysDir);
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, true);
   await seedCatalog(database.db, surveys.values());
 
-  const app = createApp({ db: database.db, surveys, logger });
+  const sessions = await adminSessions(database.db);
+  const app = createApp({ db: database.db, surveys, logger, sessions, trustProxy: config.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(listening)));
   }).catch(async (err: Error) => {

@@ -35,8 +35,9 @@ export async function connectionFor(
   }
 }
 
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
-  const { url, stopServer } = await connectionFor(config, logger, true);
+/** `owner`: the app itself, which stops the embedded server at close even if it found it running. */
+export async function openDatabase(config: Config, logger: Logger, owner = false): Promise<Database> {
+  const { url, stopServer } = await connectionFor(config, logger, owner);
   try {
     const applied = await applyMigrations(url, (message: string) => logger.debug(message));
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');

@@ -2,6 +2,7 @@
 // the private link. Each change is one transaction.
 import { type Db, isUniqueViolation } from '../db/client.ts';
 import type { ReplyInput } from './read-form.ts';
+import { bumpTallyVersion } from '../tally/version.ts';
 import { hashSecret } from './secret.ts';
 
 /**
@@ -34,11 +35,14 @@ export async function findReplyBySecret(db: Db, secret: string) {
 
 export type StoredReply = NonNullable<Awaited<ReturnType<typeof findReplyBySecret>>>;
 
-/** Replaces the reader's answers; an edited reply goes back to the author's queue. */
+/**
+ * Replaces the reader's answers; an edited reply goes back to the author's queue (and so
+ * leaves the tally if it was published).
+ */
 export async function editReply(db: Db, replyId: string, reply: ReplyInput): Promise<void> {
-  await db.$transaction([
-    db.answer.deleteMany({ where: { replyId } }),
-    db.reply.update({
+  await db.$transaction(async (tx) => {
+    await tx.answer.deleteMany({ where: { replyId } });
+    await tx.reply.update({
       where: { id: replyId },
       data: {
         status: 'pending',
@@ -47,10 +51,14 @@ export async function editReply(db: Db, replyId: string, reply: ReplyInput): Pro
         consentQuote: reply.consentQuote,
         answers: { createMany: { data: reply.answers } },
       },
-    }),
-  ]);
+    });
+    await bumpTallyVersion(tx);
+  });
 }
 
 export async function deleteReply(db: Db, replyId: string): Promise<void> {
-  await db.reply.deleteMany({ where: { id: replyId } });
+  await db.$transaction(async (tx) => {
+    await tx.reply.deleteMany({ where: { id: replyId } });
+    await bumpTallyVersion(tx);
+  });
 }

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach } from 'node:test';
 import { pino } from 'pino';
 import type { Express } from 'express';
-import { createApp } from '../../src/app.ts';
+import { adminSessions } from '../../src/admin/session.ts';
+import { defaultThrottlePolicy } from '../../src/admin/throttle.ts';
+import { createApp, type AppDeps } from '../../src/app.ts';
 import { seedCatalog } from '../../src/catalog/service.ts';
 import type { Db } from '../../src/db/client.ts';
 import { loadSurveys } from '../../src/surveys/load.ts';
@@ -19,6 +21,8 @@ export interface TestApp {
   db: Db;
   surveys: Surveys;
   database: TestDatabase;
+  /** Another app instance on the same database (a restart, a second instance, other settings). */
+  makeApp(overrides?: Partial<AppDeps>): Promise<Express>;
 }
 
 /**
@@ -31,7 +35,16 @@ export function useTestApp(surveysDir = path.join(projectDir, 'surveys')): TestA
     context.database = await createTestDatabase();
     context.db = context.database.db;
     context.surveys = await loadSurveys(surveysDir);
-    context.app = createApp({ db: context.db, surveys: context.surveys, logger: pino({ level: 'silent' }) });
+    context.makeApp = async (overrides = {}) =>
+      createApp({
+        db: context.db,
+        surveys: context.surveys,
+        logger: pino({ level: 'silent' }),
+        sessions: await adminSessions(context.db),
+        throttlePolicy: { ...defaultThrottlePolicy, delayMs: () => 0 },
+        ...overrides,
+      });
+    context.app = await context.makeApp();
   });
   beforeEach(async () => {
     await context.database.reset();

@@ -1,0 +1,45 @@
+// Everything under /admin, in the order requests meet it: the session, the account check,
+// sign-in (open), then the guard and the CSRF check in front of every other admin route.
+import { Router } from 'express';
+import { catalogRoutes } from '../catalog/routes.ts';
+import type { Db } from '../db/client.ts';
+import { feedAdminRoutes } from '../feed/routes.ts';
+import { formBody } from '../http/form.ts';
+import { moderationRoutes } from '../moderation/routes.ts';
+import { statusCounts } from '../moderation/queue.ts';
+import type { Surveys } from '../surveys/registry.ts';
+import { authRoutes, signOutHandler } from './auth-routes.ts';
+import { checkCsrf, requireAccount, requireAuthor } from './guard.ts';
+import type { AdminSessions } from './session.ts';
+import { SignInThrottle, type ThrottlePolicy } from './throttle.ts';
+
+export interface AdminDeps {
+  db: Db;
+  surveys: Surveys;
+  sessions: AdminSessions;
+  throttlePolicy: ThrottlePolicy;
+}
+
+/** The routes only a signed-in author reaches; test/http/admin-guard.test.ts walks them all. */
+export function protectedAdminRoutes({ db, surveys }: Pick<AdminDeps, 'db' | 'surveys'>): Router {
+  const router = Router();
+  router.use(moderationRoutes(db, surveys));
+  router.use(catalogRoutes(db, surveys));
+  router.use(feedAdminRoutes(db));
+  router.post('/sign-out', signOutHandler);
+  return router;
+}
+
+export function adminRoutes(deps: AdminDeps): Router {
+  const { db, sessions } = deps;
+  const router = Router();
+  router.use(sessions.middleware, formBody, requireAccount(db));
+  router.use(authRoutes(db, sessions, new SignInThrottle(db, sessions.key, deps.throttlePolicy)));
+  router.use(requireAuthor, checkCsrf, async (req, res, next) => {
+    // The navigation shows how many replies wait in each status.
+    if (req.method === 'GET') res.locals.counts = await statusCounts(db);
+    next();
+  });
+  router.use(protectedAdminRoutes(deps));
+  return router;
+}

@@ -1,0 +1,93 @@
+// One name for each client, provider and server: the author's view of typed names that match
+// no catalog entry, and the mapping of such a spelling to a canonical name. A mapping is an
+// alias row, and answers meet the catalog through it at query time, so it applies to every
+// reply at once, past and future.
+import type { Db } from '../db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { Surveys } from '../surveys/registry.ts';
+import { bumpTallyVersion } from '../tally/version.ts';
+import { catalogKinds } from './kinds.ts';
+import { nameKey } from './normalise.ts';
+
+export interface UnmatchedName {
+  scope: string;
+  kind: string;
+  key: string;
+  /** The most common spelling readers typed. */
+  example: string;
+  replies: number;
+}
+
+export interface CanonicalName {
+  id: number;
+  scope: string;
+  kind: string;
+  name: string;
+  aliases: string[];
+  replies: number;
+}
+
+/** The survey questions' catalog kinds as SQL rows (survey_slug, question_id, kind). */
+function kindsTable(surveys: Surveys): Prisma.Sql {
+  const kinds = catalogKinds(surveys.values());
+  return Prisma.sql`SELECT * FROM unnest(
+    ${kinds.map((k) => k.surveySlug)}::text[], ${kinds.map((k) => k.questionId)}::text[], ${kinds.map((k) => k.kind)}::text[]
+  ) AS k(survey_slug, question_id, kind)`;
+}
+
+/** Typed names no alias matches, most named first (spam is left out). */
+export async function unmatchedNames(db: Db, surveys: Surveys): Promise<UnmatchedName[]> {
+  return db.$queryRaw<UnmatchedName[]>`
+    WITH kinds AS (${kindsTable(surveys)}),
+    typed AS (
+      SELECT a.scope, k.kind, a.name_key AS key, a.value, a.reply_id
+      FROM answer a
+      JOIN reply r ON r.id = a.reply_id AND r.status <> 'spam'
+      JOIN kinds k ON k.survey_slug = r.survey_slug AND k.question_id = a.question_id
+      WHERE a.name_key IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM catalog_alias ca WHERE ca.scope = a.scope AND ca.kind = k.kind AND ca.key = a.name_key)
+    )
+    SELECT scope, kind, key, mode() WITHIN GROUP (ORDER BY value) AS example, count(DISTINCT reply_id)::int AS replies
+    FROM typed GROUP BY scope, kind, key
+    ORDER BY replies DESC, key
+    LIMIT 500`;
+}
+
+/** Every canonical name with its aliases and the number of replies (not spam) that name it. */
+export async function canonicalNames(db: Db, surveys: Surveys): Promise<CanonicalName[]> {
+  return db.$queryRaw<CanonicalName[]>`
+    WITH kinds AS (${kindsTable(surveys)}),
+    named AS (
+      SELECT DISTINCT ca.name_id, a.reply_id
+      FROM answer a
+      JOIN reply r ON r.id = a.reply_id AND r.status <> 'spam'
+      JOIN kinds k ON k.survey_slug = r.survey_slug AND k.question_id = a.question_id
+      JOIN catalog_alias ca ON ca.scope = a.scope AND ca.kind = k.kind AND ca.key = a.name_key
+    )
+    SELECT n.id, n.scope, n.kind, n.name,
+      coalesce((SELECT array_agg(ca.key ORDER BY ca.key) FROM catalog_alias ca WHERE ca.name_id = n.id), '{}') AS aliases,
+      (SELECT count(*) FROM named WHERE named.name_id = n.id)::int AS replies
+    FROM catalog_name n
+    ORDER BY n.scope, n.kind, replies DESC, lower(n.name)`;
+}
+
+/**
+ * Maps a typed spelling (its key) to a canonical name in the same scope and kind: an existing
+ * one when the name matches one (ignoring case and punctuation), else a new one.
+ */
+export async function mapName(db: Db, target: { scope: string; kind: string; key: string; name: string }): Promise<void> {
+  const { scope, kind, key, name } = target;
+  await db.$transaction(async (tx) => {
+    const existing = await tx.catalogName.findMany({ where: { scope, kind } });
+    const canonical =
+      existing.find((n) => n.name === name) ??
+      existing.find((n) => nameKey(n.name) === nameKey(name)) ??
+      (await tx.catalogName.create({ data: { scope, kind, name } }));
+    await tx.catalogAlias.upsert({
+      where: { scope_kind_key: { scope, kind, key } },
+      create: { scope, kind, key, nameId: canonical.id },
+      update: { nameId: canonical.id },
+    });
+    await bumpTallyVersion(tx);
+  });
+}

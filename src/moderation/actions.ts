@@ -1,0 +1,60 @@
+// What the author does to replies. Each action is one transaction that also bumps the tally's
+// change counter, so every instance's cached tally is recomputed.
+import { nameKey } from '../catalog/normalise.ts';
+import type { Db } from '../db/client.ts';
+import { BadRequest, NotFound } from '../errors.ts';
+import { limits } from '../replies/fields.ts';
+import { checkLine, checkText } from '../replies/text.ts';
+import type { Survey } from '../surveys/schema.ts';
+import { bumpTallyVersion } from '../tally/version.ts';
+import type { Status } from './schema.ts';
+
+/** Moves replies to a status; returns how many changed. */
+export async function setStatus(db: Db, ids: readonly string[], status: Status): Promise<number> {
+  if (ids.length === 0) return 0;
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.reply.updateMany({
+      where: { id: { in: [...ids] }, status: { not: status } },
+      data: { status, moderatedAt: new Date() },
+    });
+    if (count > 0) await bumpTallyVersion(tx);
+    return count;
+  });
+}
+
+/**
+ * Corrects one typed answer (a typo, a name spelt oddly); what the reader typed is kept in
+ * `original` the first time, so the correction can always be compared or undone. Picked
+ * options are not text and cannot be corrected. Returns a message when the value is refused.
+ */
+export async function correctAnswer(db: Db, survey: Survey, replyId: string, answerId: bigint, raw: string): Promise<string | null> {
+  return db.$transaction(async (tx) => {
+    const answer = await tx.answer.findFirst({ where: { id: answerId, replyId } });
+    const question = survey.questions.find((q) => q.id === answer?.questionId);
+    if (!answer || !question) throw new NotFound('This answer does not exist (any more).');
+    if (question.kind === 'choice' && !answer.isOther) throw new BadRequest('A picked option cannot be corrected, only typed text.');
+    const checked = question.kind === 'text' ? checkText(raw, question.maxLength) : checkLine(raw, limits.name);
+    if (!checked.ok) return checked.message;
+    if (checked.value === '') return 'An answer cannot be empty; delete the reply instead if it must go.';
+    const value = checked.value;
+    if (answer.value === value) return null;
+    await tx.answer.update({
+      where: { id: answerId },
+      data: {
+        value,
+        original: answer.original ?? answer.value,
+        nameKey: question.kind === 'text' ? null : nameKey(value) || null,
+      },
+    });
+    await bumpTallyVersion(tx);
+    return null;
+  });
+}
+
+export async function deleteReplyForGood(db: Db, id: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.reply.deleteMany({ where: { id } });
+    if (count === 0) throw new NotFound('This reply does not exist (any more).');
+    await bumpTallyVersion(tx);
+  });
+}

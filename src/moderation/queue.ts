@@ -1,0 +1,49 @@
+// The author's queue: replies by status, newest (or oldest) first, searchable, paginated by
+// keyset (created_at, id) so that page 400 of 100k replies costs what page 1 costs.
+import type { Db } from '../db/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { statuses, type QueueQuery, type Status } from './schema.ts';
+
+export const PAGE_SIZE = 25;
+
+export async function statusCounts(db: Db): Promise<Record<Status, number>> {
+  const groups = await db.reply.groupBy({ by: ['status'], _count: { _all: true } });
+  const counts = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<Status, number>;
+  for (const group of groups) counts[group.status] = group._count._all;
+  return counts;
+}
+
+export async function listQueue(db: Db, query: QueueQuery) {
+  const direction = query.order === 'newest' ? 'desc' : 'asc';
+  const where: Prisma.ReplyWhereInput = { status: query.status };
+  const and: Prisma.ReplyWhereInput[] = [];
+  if (query.q !== '') {
+    and.push({
+      OR: [
+        { answers: { some: { value: { contains: query.q, mode: 'insensitive' } } } },
+        { displayName: { contains: query.q, mode: 'insensitive' } },
+      ],
+    });
+  }
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    const beyond = direction === 'desc' ? 'lt' : 'gt';
+    and.push({ OR: [{ createdAt: { [beyond]: createdAt } }, { createdAt, id: { [beyond]: id } }] });
+  }
+  const rows = await db.reply.findMany({
+    where: { ...where, AND: and },
+    orderBy: [{ createdAt: direction }, { id: direction }],
+    take: PAGE_SIZE + 1,
+    include: { answers: { orderBy: [{ questionId: 'asc' }, { scope: 'asc' }, { position: 'asc' }] } },
+  });
+  return { replies: rows.slice(0, PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+}
+
+export type QueueReply = Awaited<ReturnType<typeof listQueue>>['replies'][number];
+
+export async function findReply(db: Db, id: string) {
+  return db.reply.findUnique({
+    where: { id },
+    include: { answers: { orderBy: [{ questionId: 'asc' }, { scope: 'asc' }, { position: 'asc' }] } },
+  });
+}

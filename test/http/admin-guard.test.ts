@@ -1,0 +1,73 @@
+// Every /admin route is closed to anyone without the author's session: the test walks the
+// admin router itself, so a route added later is checked without anyone remembering to.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, test } from 'node:test';
+import type { Router } from 'express';
+import request from 'supertest';
+import { adminRoutes } from '../../src/admin/routes.ts';
+import { adminSessions } from '../../src/admin/session.ts';
+import { defaultThrottlePolicy } from '../../src/admin/throttle.ts';
+import { createAuthor, signedIn } from '../helpers/admin.ts';
+import { useTestApp } from '../helpers/app.ts';
+
+const t = useTestApp();
+
+/** The routes sign-in needs before there is a session. */
+const open = new Set(['get /sign-in', 'post /sign-in']);
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+function walk(stack: Layer[]): { method: string; path: string }[] {
+  return stack.flatMap((layer) => {
+    if (layer.route) return Object.keys(layer.route.methods).map((method) => ({ method, path: layer.route!.path }));
+    return layer.handle?.stack ? walk(layer.handle.stack) : [];
+  });
+}
+
+async function adminRouteList() {
+  const router = adminRoutes({ db: t.db, surveys: t.surveys, sessions: await adminSessions(t.db), throttlePolicy: defaultThrottlePolicy });
+  return walk((router as Router & { stack: Layer[] }).stack);
+}
+
+const concrete = (path: string) => path.replace(':answerId', '1').replace(/:\w+/g, randomUUID());
+
+describe('the admin routes', () => {
+  test('all refuse a request without a session', async () => {
+    await createAuthor(t.db);
+    const routes = (await adminRouteList()).filter((r) => !open.has(`${r.method} ${r.path}`));
+    assert.ok(routes.length >= 9, `the walk found only ${routes.length} routes`);
+    for (const { method, path } of routes) {
+      const res = await request(t.app)[method as 'get' | 'post'](`/admin${concrete(path)}`).type('form').send('_csrf=x&action=approved&ids=x');
+      const refused = method === 'get' ? res.status === 303 && res.headers.location === '/admin/sign-in' : res.status === 403;
+      assert.ok(refused, `${method.toUpperCase()} /admin${path} answered ${res.status}`);
+    }
+  });
+
+  test('all refuse a forged or expired session cookie', async () => {
+    await createAuthor(t.db);
+    const res = await request(t.app).get('/admin/replies').set('Cookie', 'postbag_admin=s%3Aforged.signature').expect(303);
+    assert.equal(res.headers.location, '/admin/sign-in');
+  });
+
+  test('with no account yet, every admin page explains how to set the password and shows nothing else', async () => {
+    for (const path of ['/admin', '/admin/sign-in', '/admin/replies', '/admin/names']) {
+      const res = await request(t.app).get(path).expect(503);
+      assert.match(res.text, /npm run postbag -- set-password/);
+    }
+    await request(t.app).post('/admin/sign-in').type('form').send({ password: '' }).expect(503);
+  });
+
+  test('all refuse a state change without the CSRF token, or with a wrong one', async () => {
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    const posts = (await adminRouteList()).filter((r) => r.method === 'post' && !open.has(`post ${r.path}`));
+    for (const { path } of posts) {
+      await agent.post(`/admin${concrete(path)}`).type('form').send({ action: 'approved' }).expect(403);
+      await agent.post(`/admin${concrete(path)}`).type('form').send({ _csrf: `${csrf}x`, action: 'approved' }).expect(403);
+    }
+    await agent.get('/admin/replies').expect(200); // still signed in: sign-out, too, needs the token
+  });
+});

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { currentTallyVersion } from '../../src/tally/version.ts';
+import { signedIn, storeReply } from '../helpers/admin.ts';
+import { useTestApp } from '../helpers/app.ts';
+
+const t = useTestApp();
+
+describe('the moderation queue', () => {
+  test('lists pending replies with every answer, the survey, the date, the consent and counts per status', async () => {
+    await storeReply(t.db, {
+      displayName: 'Ada',
+      answers: [
+        { questionId: 'messengers', value: 'matrix' },
+        { questionId: 'why', value: 'Because rooms.' },
+        { questionId: 'clients', scope: 'matrix', value: 'Nheko', nameKey: 'nheko' },
+      ],
+    });
+    await storeReply(t.db, { status: 'approved' });
+    const { agent } = await signedIn(t.app, t.db);
+    const res = await agent.get('/admin/replies').expect(200);
+    assert.match(res.text, /Pending \(1\)/);
+    assert.match(res.text, /Approved \(1\)/);
+    assert.match(res.text, /Leaving Session/);
+    assert.match(res.text, /Because rooms\./);
+    assert.match(res.text, /Which client programs or apps do you use\? \(Matrix\)<\/dt>\s*<dd>Nheko/);
+    assert.match(res.text, /May be quoted<\/dt><dd>no/);
+    assert.match(res.text, /Ada/);
+  });
+
+  test('approves two replies and rejects one in one action each, without JavaScript', async () => {
+    const [a, b, c] = [await storeReply(t.db), await storeReply(t.db), await storeReply(t.db)];
+    const before = await currentTallyVersion(t.db);
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    await agent.post('/admin/replies/moderate').type('form').send(`_csrf=${csrf}&action=approved&ids=${a.id}&ids=${b.id}`).expect(303);
+    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: `rejected:${c.id}` }).expect(303);
+    const statuses = Object.fromEntries((await t.db.reply.findMany()).map((r) => [r.id, r.status]));
+    assert.deepEqual(statuses, { [a.id]: 'approved', [b.id]: 'approved', [c.id]: 'rejected' });
+    assert.ok((await currentTallyVersion(t.db)) > before, 'the tally will be recomputed');
+    const page = await agent.get('/admin/replies?status=approved').expect(200);
+    assert.match(page.text, /Approved \(2\)/);
+    assert.match(page.text, /Rejected \(1\)/);
+    assert.match(page.text, /Pending \(0\)/);
+  });
+
+  test('marks as spam and returns to pending', async () => {
+    const reply = await storeReply(t.db);
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: `spam:${reply.id}` }).expect(303);
+    assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: reply.id } })).status, 'spam');
+    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: `pending:${reply.id}` }).expect(303);
+    assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: reply.id } })).status, 'pending');
+  });
+
+  test('refuses an unknown action', async () => {
+    const reply = await storeReply(t.db);
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: `published:${reply.id}` }).expect(400);
+    await agent.post('/admin/replies/moderate').type('form').send(`_csrf=${csrf}&action=approved&ids=not-a-uuid`).expect(400);
+  });
+
+  test('finds replies by the text of their answers', async () => {
+    await storeReply(t.db, { answers: [{ questionId: 'why', value: 'I love federation' }] });
+    await storeReply(t.db, { answers: [{ questionId: 'why', value: 'Phone numbers, no thanks' }] });
+    const { agent } = await signedIn(t.app, t.db);
+    const res = await agent.get('/admin/replies?q=FEDERATION').expect(200);
+    assert.match(res.text, /I love federation/);
+    assert.doesNotMatch(res.text, /Phone numbers/);
+  });
+
+  test('pages through replies newest first, or oldest first, without repeating one', async () => {
+    const start = Date.UTC(2026, 5, 1);
+    for (let i = 0; i < 30; i++) {
+      await storeReply(t.db, { createdAt: new Date(start + i * 60_000), answers: [{ questionId: 'why', value: `reply number ${i}.` }] });
+    }
+    const { agent } = await signedIn(t.app, t.db);
+    const numbers = (html: string) => [...html.matchAll(/reply number (\d+)\./g)].map((m) => Number(m[1]));
+    const first = await agent.get('/admin/replies').expect(200);
+    assert.deepEqual(numbers(first.text), Array.from({ length: 25 }, (_, i) => 29 - i));
+    const next = /href="(\/admin\/replies\?[^"]*after=[^"]+)"/.exec(first.text)![1]!.replaceAll('&amp;', '&');
+    const second = await agent.get(next).expect(200);
+    assert.deepEqual(numbers(second.text), [4, 3, 2, 1, 0]);
+    assert.doesNotMatch(second.text, /Next page/);
+    const oldest = await agent.get('/admin/replies?order=oldest').expect(200);
+    assert.deepEqual(numbers(oldest.text).slice(0, 3), [0, 1, 2]);
+  });
+
+  test('ignores a malformed page cursor or status instead of failing', async () => {
+    await storeReply(t.db);
+    const { agent } = await signedIn(t.app, t.db);
+    await agent.get('/admin/replies?status=nope&after=garbage&order=sideways').expect(200);
+  });
+});
+
+describe('correcting and deleting', () => {
+  test('the author corrects a typed answer and the reader’s original is kept', async () => {
+    const reply = await storeReply(t.db, { answers: [{ questionId: 'clients', scope: 'matrix', value: 'Elemnt', nameKey: 'elemnt' }] });
+    const answer = await t.db.answer.findFirstOrThrow({ where: { replyId: reply.id } });
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'Element' }).expect(303);
+    const corrected = await t.db.answer.findUniqueOrThrow({ where: { id: answer.id } });
+    assert.equal(corrected.value, 'Element');
+    assert.equal(corrected.original, 'Elemnt');
+    assert.equal(corrected.nameKey, 'element');
+    await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'Element X' }).expect(303);
+    assert.equal((await t.db.answer.findUniqueOrThrow({ where: { id: answer.id } })).original, 'Elemnt', 'the first original stays');
+    const page = await agent.get(`/admin/replies/${reply.id}`).expect(200);
+    assert.match(page.text, /The reader typed: <q>Elemnt<\/q>/);
+  });
+
+  test('a picked option cannot be corrected into free text', async () => {
+    const reply = await storeReply(t.db);
+    const answer = await t.db.answer.findFirstOrThrow({ where: { replyId: reply.id } });
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'hacked' }).expect(400);
+    assert.equal((await t.db.answer.findUniqueOrThrow({ where: { id: answer.id } })).value, 'matrix');
+  });
+
+  test('a correction with control characters is refused with a message', async () => {
+    const reply = await storeReply(t.db, { answers: [{ questionId: 'why', value: 'ok' }] });
+    const answer = await t.db.answer.findFirstOrThrow({ where: { replyId: reply.id } });
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    const res = await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'a\u0000b' }).expect(400);
+    assert.match(res.text, /control characters/);
+  });
+
+  test('deleting asks first, then removes the reply for good', async () => {
+    const reply = await storeReply(t.db);
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    const confirm = await agent.get(`/admin/replies/${reply.id}/delete`).expect(200);
+    assert.match(confirm.text, /cannot be undone/);
+    assert.equal(await t.db.reply.count(), 1);
+    await agent.post(`/admin/replies/${reply.id}/delete`).type('form').send({ _csrf: csrf }).expect(303);
+    assert.equal(await t.db.reply.count(), 0);
+    assert.equal(await t.db.answer.count(), 0);
+    await agent.get(`/admin/replies/${reply.id}`).expect(404);
+  });
+});

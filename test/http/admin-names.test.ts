@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import request from 'supertest';
+import { signedIn, storeReply } from '../helpers/admin.ts';
+import { useTestApp } from '../helpers/app.ts';
+import { postForm, secretOf } from '../helpers/forms.ts';
+
+const t = useTestApp();
+
+const matrixClient = (value: string, key: string) => ({
+  answers: [
+    { questionId: 'messengers', value: 'matrix' },
+    { questionId: 'clients', scope: 'matrix', value, nameKey: key },
+  ],
+});
+
+function knownCount(html: string, name: string): number {
+  const match = new RegExp(`<tr><td>${name}</td><td>Matrix client</td><td>(\\d+)</td>`).exec(html);
+  assert.ok(match, `${name} is listed`);
+  return Number(match[1]);
+}
+
+describe('one name for each client and provider', () => {
+  test('spellings that match an alias count for the canonical name', async () => {
+    await storeReply(t.db, matrixClient('element desktop', 'elementdesktop'));
+    await storeReply(t.db, matrixClient('ELEMENT', 'element'));
+    const { agent } = await signedIn(t.app, t.db);
+    const page = await agent.get('/admin/names').expect(200);
+    assert.equal(knownCount(page.text, 'Element'), 2);
+    assert.match(page.text, /Every typed name matches a known one/);
+  });
+
+  test('the author maps an unmatched spelling to Element, and the counts change for past and future replies', async () => {
+    await storeReply(t.db, matrixClient('Element (desktop app)', 'elementdesktopapp'));
+    await storeReply(t.db, matrixClient('element  desktop-app', 'elementdesktopapp'));
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    const before = await agent.get('/admin/names').expect(200);
+    assert.match(before.text, /<td>element  desktop-app<\/td>|<td>Element \(desktop app\)<\/td>/);
+    assert.match(before.text, /<td>Matrix client<\/td>\s*<td>2<\/td>/);
+    assert.equal(knownCount(before.text, 'Element'), 0);
+
+    await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'elementdesktopapp', name: 'element' }).expect(303);
+    const after = await agent.get('/admin/names').expect(200);
+    assert.equal(knownCount(after.text, 'Element'), 2);
+    assert.match(after.text, /Every typed name matches a known one/);
+    assert.equal(await t.db.catalogName.count({ where: { scope: 'matrix', kind: 'client', name: { equals: 'element', mode: 'insensitive' } } }), 1, 'no duplicate name');
+
+    const secret = secretOf((await request(t.app).get('/s/leaving-session')).text);
+    await postForm(t.app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix'], ['clients.matrix', 'Element Desktop App']]).expect(303);
+    assert.equal(knownCount((await agent.get('/admin/names')).text, 'Element'), 3);
+  });
+
+  test('a new canonical name can be made from an unmatched spelling', async () => {
+    await storeReply(t.db, matrixClient('Katzenpost Chat', 'katzenpostchat'));
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'katzenpostchat', name: 'Katzenpost' }).expect(303);
+    assert.equal(knownCount((await agent.get('/admin/names')).text, 'Katzenpost'), 1);
+    const form = await request(t.app).get('/s/leaving-session');
+    assert.match(form.text, /<datalist id="names-matrix-client">.*<option value="Katzenpost">/, 'readers now get it as a suggestion');
+  });
+
+  test('spam does not count, and an empty name is refused', async () => {
+    await storeReply(t.db, { ...matrixClient('SpamClient', 'spamclient'), status: 'spam' });
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    assert.match((await agent.get('/admin/names')).text, /Every typed name matches a known one/);
+    await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'x', name: '  ' }).expect(400);
+  });
+});

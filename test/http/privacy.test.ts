@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { describe, test } from 'node:test';
+import { pino } from 'pino';
+import request from 'supertest';
+import type { Db } from '../../src/db/client.ts';
+import { useTestApp } from '../helpers/app.ts';
+import { postForm, secretOf } from '../helpers/forms.ts';
+
+const t = useTestApp();
+
+function memoryLogger() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), text: () => lines.join('') };
+}
+
+describe("readers' privacy", () => {
+  test('logs hold neither the reader’s address nor their private link', async () => {
+    const { logger, text } = memoryLogger();
+    const app = await t.makeApp({ logger, trustProxy: true });
+    const secret = secretOf((await request(app).get('/s/leaving-session').set('X-Forwarded-For', '203.0.113.50')).text);
+    await postForm(app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix']]).set('X-Forwarded-For', '203.0.113.50').expect(303);
+    await request(app).get(`/r/${secret}`).set('X-Forwarded-For', '203.0.113.50').expect(200);
+    const logged = text();
+    assert.match(logged, /"url":"\/r\/…"/, 'requests are logged');
+    assert.doesNotMatch(logged, /203\.0\.113\.50|127\.0\.0\.1|::1/);
+    assert.ok(!logged.includes(secret));
+  });
+
+  test('reader pages set no cookie and no referrer, and load nothing from elsewhere', async () => {
+    const res = await request(t.app).get('/s/leaving-session').expect(200);
+    assert.equal(res.headers['set-cookie'], undefined);
+    assert.equal(res.headers['referrer-policy'], 'no-referrer');
+    assert.match(res.headers['cache-control'] ?? '', /no-store/);
+    assert.doesNotMatch(res.text, /(src|href)="(https?:)?\/\//);
+  });
+
+  test('an unexpected failure shows a plain 500 page with a reference, and logs it with the request id', async () => {
+    const { logger, text } = memoryLogger();
+    const broken = new Proxy(t.db, {
+      get: (target, prop) => (prop === 'catalogName' ? { findMany: () => Promise.reject(new Error('database on fire')) } : Reflect.get(target, prop)),
+    }) as Db;
+    const app = await t.makeApp({ logger, db: broken });
+    const res = await request(app).get('/s/leaving-session').expect(500);
+    assert.doesNotMatch(res.text, /database on fire|at .*\.ts/);
+    const reference = /<code>([0-9a-f-]{36})<\/code>/.exec(res.text)?.[1];
+    assert.ok(reference, 'the page shows a reference');
+    assert.ok(text().includes(reference!) && text().includes('database on fire'), 'the log has the error and the same id');
+  });
+});
