@@ -35,9 +35,9 @@ export function adminRoutes(deps: AdminDeps): Router {
   const router = Router();
   router.use(sessions.middleware, formBody, requireAccount(db));
   router.use(authRoutes(db, sessions, new SignInThrottle(db, sessions.key, deps.throttlePolicy)));
-  router.use(requireAuthor, checkCsrf, async (req, res, next) => {
-    // The navigation shows how many replies wait in each status.
-    if (req.method === 'GET') res.locals.counts = await statusCounts(db);
+  router.use(requireAuthor, checkCsrf, async (_req, res, next) => {
+    // The navigation shows how many replies wait in each status (a form refused shows it too).
+    res.locals.counts = await statusCounts(db);
     next();
   });
   router.use(protectedAdminRoutes(deps));

@@ -6,7 +6,6 @@ import { ExpectedError, NotFound } from '../errors.ts';
 
 interface HttpLikeError {
   status?: unknown;
-  expose?: unknown;
 }
 
 export const notFound: RequestHandler = () => {
@@ -33,9 +32,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
 
 function toExpected(err: unknown): ExpectedError | null {
   if (err instanceof ExpectedError) return err;
-  // body-parser's errors (too large, aborted, bad encoding) carry a 4xx status and expose=true.
-  const { status, expose } = (err ?? {}) as HttpLikeError;
-  if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {
+  // Express' own 4xx errors: the body parser's (too large, aborted, bad encoding) and the
+  // router's (a %-escape in the path that does not decode). Their messages are not for readers.
+  const { status } = (err ?? {}) as HttpLikeError;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
     const message = status === 413 ? 'What you sent is larger than Postbag accepts.' : 'Postbag could not read what you sent.';
     return new ExpectedError(status, status === 413 ? 'Too large' : 'Bad request', message);
   }

@@ -7,6 +7,7 @@ import type { ChoiceQuestion, Question, Survey } from '../surveys/schema.ts';
 import type { FormFields } from './form-body.ts';
 import { fieldName, fixedFields, otherFieldName, scopesOf } from './fields.ts';
 import type { FieldErrors } from './read-form.ts';
+import { forRedisplay } from './text.ts';
 import type { StoredReply } from './service.ts';
 
 export interface FieldView {
@@ -61,7 +62,7 @@ export function formView(survey: Survey, suggestions: Suggestions, values: FormF
     survey,
     blocks,
     datalists: [...datalists].map(([id, names]) => ({ id, names })),
-    values,
+    values: new Map([...values].map(([name, given]) => [name, given.map(forRedisplay)])),
     errors,
     fixed: fixedFields,
   };

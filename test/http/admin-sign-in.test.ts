@@ -68,9 +68,9 @@ describe('signing in', () => {
 
   test('a session survives an app restart and works on a second instance', async () => {
     await createAuthor(t.db);
-    const res = await request(t.app).post('/admin/sign-in').type('form').send({ password: PASSWORD });
+    const [before, restarted] = [await t.makeApp(), await t.makeApp()];
+    const res = await request(before).post('/admin/sign-in').type('form').send({ password: PASSWORD });
     const cookie = sessionCookie(res)!.split(';')[0]!;
-    const restarted = await t.makeApp();
     await request(restarted).get('/admin/replies').set('Cookie', cookie).expect(200);
   });
 

@@ -59,10 +59,11 @@ describe('the private link', () => {
     await request(t.app).get(`/r/${secret}`).expect(404);
   });
 
-  test('answers 404 to a wrong or malformed secret', async () => {
+  test('answers 404 to a wrong or malformed secret, 400 to an undecodable one', async () => {
     await sendReply();
     await request(t.app).get(`/r/${'A'.repeat(43)}`).expect(404);
-    await request(t.app).get('/r/%00%ff').expect(404);
+    await request(t.app).get('/r/%00<script>').expect(404);
+    await request(t.app).get('/r/%ff').expect(400);
     await request(t.app).post(`/r/${'A'.repeat(43)}/delete`).expect(404);
     assert.equal(await t.db.reply.count(), 1);
   });

@@ -156,7 +156,7 @@ describe('POST /s/:slug with mistakes', () => {
 
   test('refuses a field sent twice that takes one value', async () => {
     const html = await rejected([['messengers', 'matrix'], ['display_name', 'A'], ['display_name', 'B']]);
-    assert.equal(fieldError(html, 'f-display_name'), 'This field was sent more than once.');
+    assert.equal(fieldError(html, 'f-display-name'), 'This field was sent more than once.');
   });
 
   test('refuses a radio answer that is not an option', async () => {
