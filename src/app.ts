@@ -15,6 +15,7 @@ import { requestLogger } from './http/logging.ts';
 import { replyRoutes } from './replies/routes.ts';
 import type { Surveys } from './surveys/registry.ts';
 import { surveyRoutes } from './surveys/routes.ts';
+import { tallyRoutes } from './tally/routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -56,6 +57,7 @@ export function createApp({ db, surveys, logger, sessions, trustProxy = false, t
   app.use(surveyRoutes(surveys));
   app.use(replyRoutes(db, surveys));
   app.use(feedRoutes(db, surveys));
+  app.use(tallyRoutes(db, surveys));
   app.use('/admin', adminRoutes({ db, surveys, sessions, throttlePolicy }));
 
   app.use(notFound);

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { beforeEach, describe, test } from 'node:test';
+import type { Express } from 'express';
+import request from 'supertest';
+import { setStatus } from '../../src/moderation/actions.ts';
+import { fixturesDir, useTestApp } from '../helpers/app.ts';
+import { postForm, secretOf } from '../helpers/forms.ts';
+import { publishReply, visibleText } from '../helpers/tally.ts';
+
+const t = useTestApp();
+// Emptying the database between tests also rewinds the change counter that cached tallies are
+// keyed by: each test gets an app with an empty cache.
+let app: Express;
+beforeEach(async () => {
+  app = await t.makeApp();
+});
+
+const publish = (pairs: [string, string][], publication?: Parameters<typeof publishReply>[3]) => publishReply(t.db, t.surveys, pairs, publication);
+
+async function tallyText(instance = app): Promise<string> {
+  return visibleText((await request(instance).get('/s/leaving-session/tally').expect(200)).text);
+}
+
+describe('GET /s/:slug/tally', () => {
+  test('before any approval says that nothing is published yet', async () => {
+    await publish([['messengers', 'matrix']], { status: 'pending' });
+    const text = await tallyText();
+    assert.match(text, /No reply has been published yet/);
+    assert.doesNotMatch(text, /Matrix/);
+  });
+
+  test('counts approved replies only, and says how many and when the last was approved', async () => {
+    await publish([['messengers', 'matrix'], ['messengers', 'xmpp']], { approvedAt: new Date('2026-05-03T10:00:00Z') });
+    await publish([['messengers', 'matrix']], { approvedAt: new Date('2026-05-07T23:30:00Z') });
+    await publish([['messengers', 'deltachat']], { approvedAt: new Date('2026-05-05T10:00:00Z') });
+    for (const status of ['pending', 'rejected', 'spam'] as const) await publish([['messengers', 'xmpp']], { status });
+
+    const text = await tallyText();
+    assert.match(text, /3 replies counted; the last was approved on 2026-05-07/);
+    assert.match(text, /Which of these messengers do you use\? 3 of 3 readers answered/);
+    assert.match(text, /Matrix 2 67%/);
+    assert.match(text, /XMPP 1 33%/);
+    assert.match(text, /Delta Chat 1 33%/);
+  });
+
+  test('shows readers using several messengers and their most common combinations', async () => {
+    await publish([['messengers', 'matrix'], ['messengers', 'xmpp']]);
+    await publish([['messengers', 'xmpp'], ['messengers', 'matrix']]);
+    await publish([['messengers', 'matrix'], ['messengers', 'deltachat'], ['messengers.other', 'signal messenger']]);
+    await publish([['messengers', 'matrix']]);
+    const text = await tallyText();
+    assert.match(text, /Signal 1 25%/, 'a typed messenger is counted under its canonical name');
+    assert.match(text, /3 of 4 readers \(75%\) chose more than one/);
+    assert.match(text, /The most common combinations: Matrix \+ XMPP: 2 /);
+    assert.match(text, /Signal \+ Delta Chat \+ Matrix: 1/, 'catalog names first, then options, each in a fixed order');
+  });
+
+  test('counts typed names under their canonical name, and groups unknown spellings', async () => {
+    await publish([['messengers', 'matrix'], ['clients.matrix', 'element desktop'], ['clients.matrix', 'Mystery Client']]);
+    await publish([['messengers', 'matrix'], ['clients.matrix', 'Riot'], ['clients.matrix', 'mystery-client']]);
+    await publish([['messengers', 'matrix'], ['clients.matrix', 'Element'], ['clients.matrix', 'Mystery Client']]);
+    await publish([['messengers', 'xmpp'], ['clients.xmpp', 'Element']]);
+    const text = await tallyText();
+    assert.match(text, /Matrix Answers from the 3 readers who chose Matrix \(75% of all readers\)/);
+    assert.match(text, /Which client programs or apps do you use\? 3 of 3 readers who chose Matrix answered\. .*Element 3 100% Mystery Client 3 100%/);
+    assert.doesNotMatch(text, /mystery-client|element desktop|Riot/);
+    assert.match(text, /XMPP Answers from the 1 readers who chose XMPP .* Element 1 100%/, 'names are matched within their own messenger');
+  });
+
+  test('shows hosting, providers and servers per messenger', async () => {
+    await publish([['messengers', 'matrix'], ['hosting.matrix', 'self-host'], ['server.matrix', 'matrix-synapse']]);
+    await publish([['messengers', 'matrix'], ['hosting.matrix', 'provider'], ['provider.matrix', 'matrix.org']]);
+    await publish([['messengers', 'matrix'], ['messengers', 'xmpp'], ['hosting.matrix', 'provider'], ['provider.matrix', 'Matrix.org'], ['hosting.xmpp', 'provider'], ['provider.xmpp', 'yax.im']]);
+    const text = await tallyText();
+    assert.match(text, /Do you use an account provider or self-host\? 3 of 3 readers who chose Matrix answered\. .*An account provider 2 67% .*I self-host 1 33%/);
+    assert.match(text, /Which provider or server do you recommend\? 2 of 3 readers who chose Matrix answered\. .*matrix\.org 2 67%/);
+    assert.match(text, /If you self-host: which server software\? 1 of 3 readers who chose Matrix answered\. .*Synapse 1 33%/);
+    assert.match(text, /XMPP Answers from the 1 readers .*An account provider 1 100% .*yax\.im 1 100%/);
+    assert.doesNotMatch(text, /Delta Chat Answers from/, 'a messenger nobody chose has no section');
+  });
+
+  test('quotes only readers who consented, with their name or "anonymous", and never shows contact addresses', async () => {
+    await publish([['messengers', 'matrix'], ['why', 'Federation matters.'], ['display_name', 'Ada'], ['contact', 'ada@example.org'], ['consent_quote', 'yes']]);
+    await publish([['messengers', 'xmpp'], ['why', 'It is light.\nAnd old.'], ['contact', 'xmpp:bob@example.org'], ['consent_quote', 'yes']]);
+    await publish([['messengers', 'xmpp'], ['why', 'Do not quote me.'], ['display_name', 'Carol'], ['contact', 'carol@example.org']]);
+    await publish([['messengers', 'xmpp'], ['why', 'Still pending.'], ['consent_quote', 'yes']], { status: 'pending' });
+    const res = await request(app).get('/s/leaving-session/tally').expect(200);
+    const text = visibleText(res.text);
+    assert.match(text, /Why do you use them\? Federation matters\. — Ada It is light\. And old\. — anonymous/);
+    assert.doesNotMatch(text, /Do not quote me|Carol|Still pending/);
+    assert.doesNotMatch(res.text, /example\.org/);
+    assert.doesNotMatch(text, /how do they compare/, 'a question nobody answered has no section');
+  });
+
+  test('escapes what readers typed', async () => {
+    await publish([['messengers', 'matrix'], ['why', '<script>alert(1)</script>'], ['clients.matrix', '<b>bold</b>'], ['consent_quote', 'yes']]);
+    const res = await request(app).get('/s/leaving-session/tally').expect(200);
+    assert.doesNotMatch(res.text, /<script|<b>/);
+    assert.match(res.text, /&lt;script&gt;/);
+  });
+
+  test('draws bars on the server, without scripts or inline styles', async () => {
+    await publish([['messengers', 'matrix']]);
+    await publish([['messengers', 'matrix'], ['messengers', 'xmpp']]);
+    const res = await request(app).get('/s/leaving-session/tally').expect(200);
+    const bar = (label: string) => new RegExp(`<th scope="row">${label}</th>.*?<rect width="(\\d+)"`).exec(res.text)?.[1];
+    assert.equal(bar('Matrix'), '100');
+    assert.equal(bar('XMPP'), '50');
+    assert.equal(bar('Delta Chat'), '0');
+    assert.doesNotMatch(res.text, /<script|style="/i);
+    assert.match(res.headers['content-security-policy'] ?? '', /script-src 'none'/);
+  });
+
+  test('links to the form and to the gemtext version', async () => {
+    const res = await request(app).get('/s/leaving-session/tally').expect(200);
+    assert.match(res.text, /<a href="\/s\/leaving-session">Add your reply<\/a>/);
+    assert.match(res.text, /<a href="\/s\/leaving-session\/tally.gmi">/);
+  });
+
+  test('answers 404 for an unknown survey', async () => {
+    await request(app).get('/s/no-such-post/tally').expect(404);
+  });
+});
+
+describe('the tally is linked', () => {
+  test('from the form and from the thank-you page', async () => {
+    const form = await request(app).get('/s/leaving-session').expect(200);
+    assert.match(form.text, /<a href="\/s\/leaving-session\/tally">/);
+    const secret = secretOf(form.text);
+    const sent = await postForm(app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix']]).expect(303);
+    const thanks = await request(app).get(sent.headers.location!).expect(200);
+    assert.match(thanks.text, /<a href="\/s\/leaving-session\/tally">/);
+  });
+});
+
+describe('the cached tally', () => {
+  test('changes as soon as the author approves a reply, on every instance sharing the database', async () => {
+    const other = await t.makeApp();
+    const first = await publish([['messengers', 'matrix']]);
+    const second = await publish([['messengers', 'xmpp']], { status: 'pending' });
+    assert.match(await tallyText(app), /1 reply counted/);
+    assert.match(await tallyText(other), /1 reply counted/);
+
+    await setStatus(t.db, [second.id], 'approved');
+    assert.match(await tallyText(app), /2 replies counted/);
+    assert.match(await tallyText(other), /2 replies counted/);
+
+    await setStatus(t.db, [first.id], 'rejected');
+    assert.match(await tallyText(other), /1 reply counted/);
+    assert.match(await tallyText(app), /XMPP 1 100%/);
+  });
+
+  test('is kept while nothing that changes it happened', async () => {
+    await publish([['messengers', 'matrix']]);
+    assert.match(await tallyText(), /1 reply counted/);
+    // A write that bypasses Postbag's own actions does not bump the counter: the cache shows it is used.
+    await t.db.reply.updateMany({ data: { status: 'rejected' } });
+    assert.match(await tallyText(), /1 reply counted/);
+  });
+});
+
+describe('the tally of another survey', () => {
+  const other = useTestApp(path.join(fixturesDir, 'surveys'));
+
+  test('follows its own questions with no code for them', async () => {
+    const pairs: [string, string][][] = [
+      [['editor', 'emacs'], ['plugins.emacs', 'elpher'], ['plugins.emacs', 'gemini-mode'], ['tip', 'Write offline.'], ['consent_quote', 'yes'], ['display_name', 'Dee']],
+      [['editor', 'emacs'], ['plugins.emacs', 'Elpher']],
+      [['editor', 'vim'], ['tip', 'Keep it short.']],
+      [['editor.other', 'hx']],
+    ];
+    for (const reply of pairs) await publishReply(other.db, other.surveys, reply, { survey: 'text-editors' });
+    const res = await request(other.app).get('/s/text-editors/tally').expect(200);
+    const text = visibleText(res.text);
+    assert.match(text, /4 replies counted/);
+    assert.match(text, /Vim 1 25% .*Emacs 2 50% .*Helix 1 25%/);
+    assert.doesNotMatch(text, /chose more than one/, 'a single choice has no combinations');
+    assert.match(text, /Emacs Answers from the 2 readers who chose Emacs .*elpher 2 100% .*gemini-mode 1 50%/);
+    assert.match(text, /One tip for other writers Write offline\. — Dee/);
+    assert.doesNotMatch(text, /Keep it short/);
+  });
+
+  test('of a closed survey stays readable, without an invitation to reply', async () => {
+    await publishReply(other.db, other.surveys, [['answer', 'Late but here.']], { survey: 'closed-post' });
+    const text = visibleText((await request(other.app).get('/s/closed-post/tally').expect(200)).text);
+    assert.match(text, /1 reply counted/);
+    assert.doesNotMatch(text, /Add your reply/);
+    assert.doesNotMatch(text, /Late but here/, 'text that is not quotable is never shown');
+  });
+});
