@@ -12,7 +12,7 @@ import type { FormPairs } from './forms.ts';
 interface Publication {
   survey?: string;
   status?: 'pending' | 'approved' | 'rejected' | 'spam';
-  /** When the author approved it (its moderated_at). */
+  /** When the author approved (or rejected…) it: its moderated_at. */
   approvedAt?: Date;
 }
 
@@ -23,13 +23,14 @@ export async function publishReply(db: Db, surveys: Surveys, pairs: FormPairs, p
   const read = readReplyForm(survey, fields);
   assert.ok(read.ok, `the form refused the reply: ${JSON.stringify(read.ok ? null : read.errors)}`);
   const { answers, ...reply } = read.reply;
+  const status = publication.status ?? 'approved';
   const stored = await db.reply.create({
     data: {
       ...reply,
       surveySlug: survey.slug,
-      status: publication.status ?? 'approved',
+      status,
       secretHash: hashSecret(newSecret()),
-      moderatedAt: publication.approvedAt ?? new Date('2026-05-10T12:00:00Z'),
+      moderatedAt: status === 'pending' ? null : (publication.approvedAt ?? new Date('2026-05-10T12:00:00Z')),
       answers: { createMany: { data: answers } },
     },
   });

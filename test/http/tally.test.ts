@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { beforeEach, describe, test } from 'node:test';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import request from 'supertest';
+import { errorHandler } from '../../src/http/errors.ts';
 import { setStatus } from '../../src/moderation/actions.ts';
-import { fixturesDir, useTestApp } from '../helpers/app.ts';
+import { csvLine } from '../../src/tally/export.ts';
+import { exportRoutes } from '../../src/tally/export-routes.ts';
+import { fixturesDir, projectDir, useTestApp } from '../helpers/app.ts';
 import { postForm, secretOf } from '../helpers/forms.ts';
 import { publishReply, visibleText } from '../helpers/tally.ts';
 
@@ -187,5 +190,80 @@ describe('the tally of another survey', () => {
     assert.match(text, /1 reply counted/);
     assert.doesNotMatch(text, /Add your reply/);
     assert.doesNotMatch(text, /Late but here/, 'text that is not quotable is never shown');
+  });
+});
+
+describe("the author's exports", () => {
+  // The admin router mounts these behind its sign-in guard; here they are reached directly.
+  const downloads = () =>
+    express()
+      .set('views', path.join(projectDir, 'views'))
+      .set('view engine', 'ejs')
+      .use((_req, res, next) => {
+        // What the admin router gives its pages' navigation.
+        res.locals.counts = { pending: 0, approved: 0, rejected: 0, spam: 0 };
+        res.locals.csrfToken = 'token';
+        next();
+      })
+      .use(exportRoutes(t.db, t.surveys))
+      .use(errorHandler);
+
+  test('a page links the downloads of each survey', async () => {
+    const res = await request(downloads()).get('/exports').expect(200);
+    for (const href of ['leaving-session.csv', 'leaving-session.json', 'leaving-session.csv?replies=all', 'leaving-session.json?replies=all']) {
+      assert.ok(res.text.includes(`href="/admin/exports/${href}"`), href);
+    }
+  });
+
+  async function seedReplies() {
+    await publish([['messengers', 'matrix'], ['clients.matrix', 'Element'], ['clients.matrix', 'FluffyChat'], ['why', 'Line one,\n"quoted"'], ['display_name', 'Ada'], ['contact', 'ada@example.org'], ['consent_quote', 'yes']]);
+    await publish([['messengers', 'xmpp'], ['why', '=HYPERLINK("http://evil.example")'], ['contact', 'bob@example.org']], { status: 'pending' });
+  }
+
+  test('CSV: one row per approved reply, one column per question and option, contact included', async () => {
+    await seedReplies();
+    const res = await request(downloads()).get('/exports/leaving-session.csv').expect(200);
+    assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
+    assert.match(res.headers['content-disposition'] ?? '', /^attachment; filename="?leaving-session-approved\.csv"?$/);
+    const lines = res.text.split('\r\n');
+    assert.equal(lines[0], 'id,status,created_at,moderated_at,display_name,contact,consent_quote,messengers,why,compare,clients.matrix,clients.xmpp,clients.deltachat,hosting.matrix,hosting.xmpp,hosting.deltachat,provider.matrix,provider.xmpp,provider.deltachat,server.matrix,server.xmpp,server.deltachat');
+    assert.match(res.text, /,approved,[^,]+,[^,]+,Ada,ada@example\.org,yes,matrix,"Line one,\n""quoted""",,Element; FluffyChat,/);
+    assert.doesNotMatch(res.text, /bob@example\.org/, 'pending replies only with replies=all');
+    assert.equal(lines.length, 3, 'the header, one reply (a line break inside quotes ends no row), the final CRLF');
+  });
+
+  test('CSV with replies=all: formulas typed by readers stay text', async () => {
+    await seedReplies();
+    const res = await request(downloads()).get('/exports/leaving-session.csv?replies=all').expect(200);
+    assert.match(res.text, /,pending,[^,]*,,,bob@example\.org,no,xmpp,"'=HYPERLINK\(""http:\/\/evil\.example""\)"/);
+  });
+
+  test('JSON: every stored field of every reply, in batches that miss none', async () => {
+    await seedReplies();
+    // More replies than one batch, all sent in the same millisecond: the pages must not skip ties.
+    const createdAt = new Date('2026-05-02T08:00:00Z');
+    await t.db.reply.createMany({
+      data: Array.from({ length: 600 }, (_, i) => ({ surveySlug: 'leaving-session', status: 'pending' as const, secretHash: `tie-${i}`, createdAt })),
+    });
+    const res = await request(downloads()).get('/exports/leaving-session.json?replies=all').expect(200);
+    assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
+    const body = JSON.parse(res.text) as { survey: { slug: string }; included: string; replies: { id: string; contact: string | null; answers: { question: string; scope: string; value: string }[] }[] };
+    assert.equal(body.survey.slug, 'leaving-session');
+    assert.equal(body.included, 'all');
+    assert.equal(new Set(body.replies.map((r) => r.id)).size, 602);
+    const ada = body.replies.find((r) => r.contact === 'ada@example.org')!;
+    assert.deepEqual(ada.answers.filter((a) => a.question === 'clients').map((a) => `${a.scope}:${a.value}`), ['matrix:Element', 'matrix:FluffyChat']);
+  });
+
+  test('refuses an unknown selection and an unknown survey', async () => {
+    await request(downloads()).get('/exports/leaving-session.csv?replies=some').expect(400);
+    await request(downloads()).get('/exports/no-such-post.json').expect(404);
+  });
+});
+
+describe('csvLine', () => {
+  test('quotes separators, quotes and line breaks, and keeps formulas inert', () => {
+    assert.equal(csvLine(['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\ronly']), 'plain,"a,b","say ""hi""","two\nlines","cr\ronly"\r\n');
+    assert.equal(csvLine(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', 'a=b']), "'=1+1,'+1,'-1,'@SUM(A1),'\tx,\"'\rx\",a=b\r\n");
   });
 });
