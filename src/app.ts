@@ -43,7 +43,13 @@ export function createApp({ db, surveys, logger, sessions, trustProxy = false, t
         useDefaults: true,
         // Postbag is often reached over plain HTTP on a LAN or behind a proxy that adds HTTPS;
         // upgrading requests would break the form there.
-        directives: { 'upgrade-insecure-requests': null, 'script-src': ["'none'"] },
+        directives: {
+          'upgrade-insecure-requests': null,
+          'script-src': ["'none'"],
+          // Nothing from elsewhere: no web fonts, no remote styles.
+          'style-src': ["'self'"],
+          'font-src': ["'self'"],
+        },
       },
     }),
   );

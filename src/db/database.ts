@@ -25,7 +25,7 @@ export async function connectionFor(
   if (config.databaseUrl) return { url: config.databaseUrl, stopServer: async () => {} };
   const started = Date.now();
   const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
-  logger.info({ dataDir: config.dataDir, ms: Date.now() - started, startedHere: server.startedHere }, 'embedded PostgreSQL ready');
+  logger.debug({ dataDir: config.dataDir, ms: Date.now() - started, startedHere: server.startedHere }, 'embedded PostgreSQL ready');
   const stopServer = owner || server.startedHere ? server.stop : async () => {};
   try {
     return { url: await ensureDatabase(server.serverUrl, 'postbag'), stopServer };
