@@ -60,6 +60,7 @@ export function replyRoutes(db: Db, surveys: Surveys): Router {
       reply,
       answers: describeAnswers(survey, reply.answers),
       link: privateLink(req.params.secret),
+      fullLink: `${req.protocol}://${req.get('host') ?? 'localhost'}${privateLink(req.params.secret)}`,
       thanks: 'thanks' in req.query,
       edited: 'edited' in req.query,
     });
