@@ -5,6 +5,7 @@ import { catalogRoutes } from '../catalog/routes.ts';
 import type { Db } from '../db/client.ts';
 import { feedAdminRoutes } from '../feed/routes.ts';
 import { formBody } from '../http/form.ts';
+import { exportRoutes } from '../tally/export-routes.ts';
 import { moderationRoutes } from '../moderation/routes.ts';
 import { statusCounts } from '../moderation/queue.ts';
 import type { Surveys } from '../surveys/registry.ts';
@@ -26,6 +27,7 @@ export function protectedAdminRoutes({ db, surveys }: Pick<AdminDeps, 'db' | 'su
   router.use(moderationRoutes(db, surveys));
   router.use(catalogRoutes(db, surveys));
   router.use(feedAdminRoutes(db));
+  router.use(exportRoutes(db, surveys));
   router.post('/sign-out', signOutHandler);
   return router;
 }
