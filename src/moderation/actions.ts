@@ -9,16 +9,26 @@ import type { Survey } from '../surveys/schema.ts';
 import { bumpTallyVersion } from '../tally/version.ts';
 import type { Status } from './schema.ts';
 
-/** Moves replies to a status; returns how many changed. */
-export async function setStatus(db: Db, ids: readonly string[], status: Status): Promise<number> {
-  if (ids.length === 0) return 0;
+/** Moves replies to one status; returns how many changed. */
+export function setStatus(db: Db, ids: readonly string[], status: Status): Promise<number> {
+  return applyDecisions(db, new Map(ids.map((id) => [id, status])));
+}
+
+/** Moves each reply to the status decided for it, all in one transaction; returns how many changed. */
+export async function applyDecisions(db: Db, decisions: ReadonlyMap<string, Status>): Promise<number> {
+  const byStatus = new Map<Status, string[]>();
+  for (const [id, status] of decisions) byStatus.set(status, [...(byStatus.get(status) ?? []), id]);
   return db.$transaction(async (tx) => {
-    const { count } = await tx.reply.updateMany({
-      where: { id: { in: [...ids] }, status: { not: status } },
-      data: { status, moderatedAt: new Date() },
-    });
-    if (count > 0) await bumpTallyVersion(tx);
-    return count;
+    let changed = 0;
+    for (const [status, ids] of byStatus) {
+      const { count } = await tx.reply.updateMany({
+        where: { id: { in: ids }, status: { not: status } },
+        data: { status, moderatedAt: new Date() },
+      });
+      changed += count;
+    }
+    if (changed > 0) await bumpTallyVersion(tx);
+    return changed;
   });
 }
 

@@ -6,9 +6,9 @@ import { formObject } from '../http/form.ts';
 import type { FormFields } from '../replies/form-body.ts';
 import { describeAnswers } from '../replies/describe.ts';
 import type { Surveys } from '../surveys/registry.ts';
-import { correctAnswer, deleteReplyForGood, setStatus } from './actions.ts';
+import { applyDecisions, correctAnswer, deleteReplyForGood } from './actions.ts';
 import { findReply, listQueue, type QueueReply } from './queue.ts';
-import { correctionForm, encodeCursor, moderateForm, queueQuery, uuidParam } from './schema.ts';
+import { correctionForm, decisionsOf, encodeCursor, moderateForm, queueQuery, uuidParam } from './schema.ts';
 
 export function moderationRoutes(db: Db, surveys: Surveys): Router {
   const router = Router();
@@ -43,10 +43,9 @@ export function moderationRoutes(db: Db, surveys: Surveys): Router {
 
   // POST /admin/replies/moderate - approve, reject, mark as spam or return to pending (one or many)
   router.post('/replies/moderate', async (_req, res) => {
-    const parsed = moderateForm.safeParse(formObject(form(res), ['ids']));
+    const parsed = moderateForm.safeParse(decisionsOf(formObject(form(res), ['ids'])));
     if (!parsed.success) throw new BadRequest('Unknown moderation action.');
-    const { status, single } = parsed.data.action;
-    await setStatus(db, single ? [single] : parsed.data.ids, status);
+    await applyDecisions(db, parsed.data.decisions);
     res.redirect(303, parsed.data.back);
   });
 

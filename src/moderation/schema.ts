@@ -24,18 +24,33 @@ export function encodeCursor(reply: { createdAt: Date; id: string }): string {
   return `${reply.createdAt.toISOString()}~${reply.id}`;
 }
 
-/** One reply's button ("approve:<id>") or the bulk buttons ("approve") with ticked ids. */
-export const moderateForm = z.object({
-  action: z
-    .string()
-    .regex(/^(pending|approved|rejected|spam)(:[0-9a-f-]{36})?$/, 'unknown action')
-    .transform((value) => {
-      const [status, single] = value.split(':') as [Status, string | undefined];
-      return { status, single };
-    }),
-  ids: z.array(z.uuid()).max(500).default([]),
-  back: z.string().regex(/^\/admin\/replies(\?[\w=&%.~:+-]*)?$/).catch('/admin/replies'),
-});
+const id = z.uuid();
+const status = z.enum(statuses);
+
+/**
+ * The queue's one form, two ways to use it: "decide" applies each reply's chosen decision
+ * (`decision.<id>` radios), so that approving two and rejecting one is a single submit; a bulk
+ * button ("approved") moves all the ticked replies.
+ */
+export const moderateForm = z
+  .object({
+    action: z.union([z.literal('decide'), status]),
+    ids: z.array(id).max(500).default([]),
+    decisions: z.record(id, status).default({}),
+    back: z.string().regex(/^\/admin\/replies(\?[\w=&%.~:+-]*)?$/).catch('/admin/replies'),
+  })
+  .transform(({ action, ids, decisions, back }): { decisions: Map<string, Status>; back: string } => {
+    if (action === 'decide') return { decisions: new Map(Object.entries(decisions)), back };
+    return { decisions: new Map(ids.map((replyId) => [replyId, action])), back };
+  });
+
+/** Gathers the `decision.<id>` radios of the queue form into one object for moderateForm. */
+export function decisionsOf(fields: Record<string, string | string[]>): Record<string, unknown> {
+  const decisions = Object.fromEntries(
+    Object.entries(fields).flatMap(([name, value]) => (name.startsWith('decision.') ? [[name.slice('decision.'.length), value]] : [])),
+  );
+  return { ...fields, decisions };
+}
 
 export const correctionForm = z.object({
   value: z.string().max(10_000),

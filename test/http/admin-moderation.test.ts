@@ -28,34 +28,47 @@ describe('the moderation queue', () => {
     assert.match(res.text, /Ada/);
   });
 
-  test('approves two replies and rejects one in one action each, without JavaScript', async () => {
-    const [a, b, c] = [await storeReply(t.db), await storeReply(t.db), await storeReply(t.db)];
+  test('approves two replies and rejects one in a single action, without JavaScript', async () => {
+    const [a, b, c, untouched] = [await storeReply(t.db), await storeReply(t.db), await storeReply(t.db), await storeReply(t.db)];
     const before = await currentTallyVersion(t.db);
     const { agent, csrf } = await signedIn(t.app, t.db);
-    await agent.post('/admin/replies/moderate').type('form').send(`_csrf=${csrf}&action=approved&ids=${a.id}&ids=${b.id}`).expect(303);
-    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: `rejected:${c.id}` }).expect(303);
+    const queue = await agent.get('/admin/replies').expect(200);
+    assert.match(queue.text, new RegExp(`<input type="radio" id="d-${a.id}-approved" name="decision.${a.id}" value="approved">`));
+    await agent
+      .post('/admin/replies/moderate')
+      .type('form')
+      .send(`_csrf=${csrf}&action=decide&decision.${a.id}=approved&decision.${b.id}=approved&decision.${c.id}=rejected`)
+      .expect(303);
     const statuses = Object.fromEntries((await t.db.reply.findMany()).map((r) => [r.id, r.status]));
-    assert.deepEqual(statuses, { [a.id]: 'approved', [b.id]: 'approved', [c.id]: 'rejected' });
+    assert.deepEqual(statuses, { [a.id]: 'approved', [b.id]: 'approved', [c.id]: 'rejected', [untouched.id]: 'pending' });
     assert.ok((await currentTallyVersion(t.db)) > before, 'the tally will be recomputed');
     const page = await agent.get('/admin/replies?status=approved').expect(200);
     assert.match(page.text, /Approved \(2\)/);
     assert.match(page.text, /Rejected \(1\)/);
-    assert.match(page.text, /Pending \(0\)/);
+    assert.match(page.text, /Pending \(1\)/);
+  });
+
+  test('moves every ticked reply with one bulk button', async () => {
+    const [a, b] = [await storeReply(t.db), await storeReply(t.db)];
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    await agent.post('/admin/replies/moderate').type('form').send(`_csrf=${csrf}&action=approved&ids=${a.id}&ids=${b.id}`).expect(303);
+    assert.equal(await t.db.reply.count({ where: { status: 'approved' } }), 2);
   });
 
   test('marks as spam and returns to pending', async () => {
     const reply = await storeReply(t.db);
     const { agent, csrf } = await signedIn(t.app, t.db);
-    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: `spam:${reply.id}` }).expect(303);
+    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'decide', [`decision.${reply.id}`]: 'spam' }).expect(303);
     assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: reply.id } })).status, 'spam');
-    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: `pending:${reply.id}` }).expect(303);
+    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'pending', ids: reply.id }).expect(303);
     assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: reply.id } })).status, 'pending');
   });
 
   test('refuses an unknown action', async () => {
     const reply = await storeReply(t.db);
     const { agent, csrf } = await signedIn(t.app, t.db);
-    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: `published:${reply.id}` }).expect(400);
+    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'published', ids: reply.id }).expect(400);
+    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'decide', [`decision.${reply.id}`]: 'published' }).expect(400);
     await agent.post('/admin/replies/moderate').type('form').send(`_csrf=${csrf}&action=approved&ids=not-a-uuid`).expect(400);
   });
 
