@@ -1,0 +1,34 @@
+// `npm run db:migrate` on a database that has none of Postbag's tables yet, then once more.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { projectDir } from '../helpers/app.ts';
+import { withDatabaseName } from '../helpers/urls.ts';
+
+const run = promisify(execFile);
+const serverUrl = process.env.TEST_DATABASE_URL!;
+const name = `${process.env.POSTBAG_TEST_TEMPLATE}_empty_${randomBytes(3).toString('hex')}`;
+
+async function onServer(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+before(() => onServer(`CREATE DATABASE ${name}`));
+after(() => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+
+const migrate = () =>
+  run('npm', ['run', '-s', 'db:migrate'], { cwd: projectDir, env: { ...process.env, DATABASE_URL: withDatabaseName(serverUrl, name), LOG_LEVEL: 'warn' } });
+
+describe('npm run db:migrate', () => {
+  test('applies the pending migrations, then finds nothing more to do', async () => {
+    const first = await migrate();
+    assert.match(first.stdout, /^Applied: \d{14}_init/m);
+    const again = await migrate();
+    assert.match(again.stdout, /The database is up to date\./);
+  });
+});
