@@ -9,7 +9,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { withClient } from '../src/db/with-client.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
 import { withDatabaseName } from './helpers/urls.ts';
@@ -22,16 +22,6 @@ async function testFiles(dir: string): Promise<string[]> {
     entries.map((e) => (e.isDirectory() ? testFiles(path.join(dir, e.name)) : Promise.resolve(e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : []))),
   );
   return nested.flat().sort();
-}
-
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : await testFiles(testDir);
@@ -49,7 +39,7 @@ console.log(`# PostgreSQL: ${tempDir ? 'embedded' : 'TEST_DATABASE_URL'}`);
 const template = `postbag_test_${process.pid}`;
 let exitCode = 1;
 try {
-  await onServer(serverUrl, `CREATE DATABASE ${template}`);
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${template}`));
   await applyMigrations(withDatabaseName(serverUrl, template));
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
     stdio: 'inherit',
@@ -57,11 +47,10 @@ try {
   });
   exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 } finally {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${template}%`]);
-  for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-  await client.end();
+  await withClient(serverUrl, async (client) => {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${template}%`]);
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  });
   await stopEmbedded();
   if (tempDir) await rm(tempDir, { recursive: true, force: true });
 }

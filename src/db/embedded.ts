@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { withClient } from './with-client.ts';
 
 const run = promisify(execFile);
 
@@ -68,18 +68,14 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 
 /** Creates `name` on the server unless it is there already (safe when two processes race). */
 export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
+  await withClient(serverUrl, async (client) => {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`).catch((err: { code?: string }) => {
         if (err.code !== '42P04' && err.code !== '23505') throw err; // created meanwhile by another process
       });
     }
-  } finally {
-    await client.end();
-  }
+  });
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import { withClient } from '../../src/db/with-client.ts';
 import { projectDir } from '../helpers/app.ts';
 import { withDatabaseName } from '../helpers/urls.ts';
 
@@ -12,14 +12,8 @@ const run = promisify(execFile);
 const serverUrl = process.env.TEST_DATABASE_URL!;
 const name = `${process.env.POSTBAG_TEST_TEMPLATE}_empty_${randomBytes(3).toString('hex')}`;
 
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-before(() => onServer(`CREATE DATABASE ${name}`));
-after(() => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+before(() => withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`)));
+after(() => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
 
 const migrate = () =>
   run('npm', ['run', '-s', 'db:migrate'], { cwd: projectDir, env: { ...process.env, DATABASE_URL: withDatabaseName(serverUrl, name), LOG_LEVEL: 'warn' } });

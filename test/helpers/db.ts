@@ -1,8 +1,8 @@
 // Each test file gets its own database, cloned from the migrated template that test/run.ts
 // made; `reset` empties it between tests so that no test sees another's rows.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDb, type Db } from '../../src/db/client.ts';
+import { withClient } from '../../src/db/with-client.ts';
 import { withDatabaseName } from './urls.ts';
 
 export interface TestDatabase {
@@ -17,7 +17,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const template = process.env.POSTBAG_TEST_TEMPLATE;
   if (!serverUrl || !template) throw new Error('Run the tests through `npm test` (or `npm test -- <file>`): it prepares the database.');
   const name = `${template}_${randomBytes(4).toString('hex')}`;
-  await onServer(serverUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   const url = withDatabaseName(serverUrl, name);
   const db = openDb(url);
   return {
@@ -30,17 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
     drop: async () => {
       await db.$disconnect();
-      await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
-}
-
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

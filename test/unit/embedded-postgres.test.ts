@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile, chown, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import { withClient } from '../../src/db/with-client.ts';
 import { ensureDatabase, startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { projectDir } from '../helpers/app.ts';
 
@@ -18,15 +18,7 @@ after(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function query(url: string, sql: string): Promise<unknown[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = (url: string, sql: string) => withClient(url, async (client) => (await client.query(sql)).rows);
 
 describe('the embedded PostgreSQL', () => {
   test('keeps its data across a stop and a start', async () => {
