@@ -10,6 +10,8 @@ import type { Db } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Survey } from '../surveys/schema.ts';
 
+type Tx = Prisma.TransactionClient;
+
 /** Beyond these, a section says how many more there are instead of listing them. */
 export const limits = { names: 30, combinations: 5, quotes: 100 } as const;
 
@@ -74,58 +76,80 @@ export async function aggregateTally(db: Db, survey: Survey): Promise<TallyRows>
       if (!summary || summary.readers === 0) {
         return { readers: 0, lastApproval: null, counts: [], totals: [], combinations: [], quotes: [] };
       }
-      const counts = await tx.$queryRaw<(CountRow & { rank: number })[]>`
-        WITH ${itemsCte(survey)},
-        grouped AS (
-          SELECT question_id, scope, item, mode() WITHIN GROUP (ORDER BY spelling) AS label, count(DISTINCT reply_id)::int AS readers
-          FROM items GROUP BY question_id, scope, item
-        )
-        SELECT question_id AS "questionId", scope, item, label, readers FROM (
-          SELECT *, row_number() OVER (PARTITION BY question_id, scope ORDER BY readers DESC, label, item) AS rank FROM grouped
-        ) ranked
-        WHERE rank <= ${limits.names} OR item LIKE 'option:%'
-        ORDER BY question_id, scope, rank`;
-      const totals = await tx.$queryRaw<SectionTotalRow[]>`
-        WITH ${itemsCte(survey)}
-        SELECT question_id AS "questionId", scope, count(DISTINCT reply_id)::int AS answered, count(DISTINCT item)::int AS items
-        FROM items GROUP BY question_id, scope`;
-      const combinations = await tx.$queryRaw<CombinationRow[]>`
-        WITH ${itemsCte(survey)},
-        picked AS (SELECT * FROM items WHERE scope = '' AND question_id = ANY(${multipleChoiceIds(survey)}::text[])),
-        labels AS (
-          SELECT question_id, item, mode() WITHIN GROUP (ORDER BY spelling) AS label FROM picked GROUP BY question_id, item
-        ),
-        sets AS (SELECT question_id, array_agg(DISTINCT item ORDER BY item) AS items FROM picked GROUP BY question_id, reply_id),
-        grouped AS (
-          SELECT question_id, items, count(*)::int AS readers FROM sets WHERE cardinality(items) >= 2 GROUP BY question_id, items
-        ),
-        ranked AS (
-          SELECT *, (sum(readers) OVER w)::int AS several, row_number() OVER (w ORDER BY readers DESC, items) AS rank
-          FROM grouped WINDOW w AS (PARTITION BY question_id)
-        )
-        SELECT question_id AS "questionId", items, readers, several,
-          ARRAY(
-            SELECT l.label FROM unnest(ranked.items) WITH ORDINALITY AS u(item, i)
-            JOIN labels l ON l.question_id = ranked.question_id AND l.item = u.item ORDER BY u.i
-          ) AS labels
-        FROM ranked WHERE rank <= ${limits.combinations}
-        ORDER BY question_id, rank`;
-      const quotes = await tx.$queryRaw<QuoteRow[]>`
-        SELECT question_id AS "questionId", scope, text, display_name AS "displayName", total FROM (
-          SELECT a.question_id, a.scope, a.value AS text, r.display_name,
-            row_number() OVER w AS rank, (count(*) OVER (PARTITION BY a.question_id, a.scope))::int AS total
-          FROM answer a JOIN reply r ON r.id = a.reply_id
-          WHERE r.survey_slug = ${survey.slug} AND r.status = 'approved' AND r.consent_quote
-            AND a.question_id = ANY(${quotableIds(survey)}::text[])
-          WINDOW w AS (PARTITION BY a.question_id, a.scope ORDER BY r.created_at, r.id, a.position)
-        ) ranked
-        WHERE rank <= ${limits.quotes}
-        ORDER BY question_id, scope, rank`;
-      return { readers: summary.readers, lastApproval: summary.lastApproval, counts, totals, combinations, quotes };
+      const { counts, totals } = await countItems(tx, survey);
+      const multiple = survey.questions.filter((q) => q.kind === 'choice' && q.multiple).map((q) => q.id);
+      const quotable = survey.questions.filter((q) => q.kind === 'text' && q.quotable).map((q) => q.id);
+      return {
+        readers: summary.readers,
+        lastApproval: summary.lastApproval,
+        counts,
+        totals,
+        combinations: multiple.length > 0 ? await commonCombinations(tx, survey, multiple) : [],
+        quotes: quotable.length > 0 ? await consentedQuotes(tx, survey, quotable) : [],
+      };
     },
-    // Reading 100k replies several times can outlast Prisma's 5 s default on a slow machine.
+    // Reading 100k replies can outlast Prisma's 5 s default on a slow machine.
     { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 60_000 },
   );
+}
+
+/**
+ * Readers per item and per section in one pass (grouping sets): the rows with `total` are the
+ * sections' totals. Listed options always come back; typed names beyond `limits.names` do not.
+ */
+async function countItems(tx: Tx, survey: Survey): Promise<{ counts: CountRow[]; totals: SectionTotalRow[] }> {
+  const rows = await tx.$queryRaw<(CountRow & { total: boolean; items: number })[]>`
+    WITH ${itemsCte(survey)},
+    grouped AS (
+      SELECT question_id, scope, item, GROUPING(item) = 1 AS total,
+        CASE WHEN GROUPING(item) = 0 THEN mode() WITHIN GROUP (ORDER BY spelling) END AS label,
+        count(DISTINCT reply_id)::int AS readers, count(DISTINCT item)::int AS items
+      FROM items GROUP BY GROUPING SETS ((question_id, scope, item), (question_id, scope))
+    )
+    SELECT question_id AS "questionId", scope, item, total, label, readers, items FROM (
+      SELECT *, row_number() OVER (PARTITION BY question_id, scope, total ORDER BY readers DESC, label, item) AS rank FROM grouped
+    ) ranked
+    WHERE total OR rank <= ${limits.names} OR item LIKE 'option:%'
+    ORDER BY question_id, scope, rank`;
+  return {
+    counts: rows.filter((row) => !row.total).map(({ questionId, scope, item, label, readers }) => ({ questionId, scope, item, label, readers })),
+    totals: rows.filter((row) => row.total).map(({ questionId, scope, readers, items }) => ({ questionId, scope, answered: readers, items })),
+  };
+}
+
+/** For multiple-choice questions: the most common sets of two or more items one reader picked. */
+async function commonCombinations(tx: Tx, survey: Survey, questionIds: string[]): Promise<CombinationRow[]> {
+  return tx.$queryRaw<CombinationRow[]>`
+    WITH ${itemsCte(survey)},
+    picked AS (SELECT * FROM items WHERE scope = '' AND question_id = ANY(${questionIds}::text[])),
+    labels AS (SELECT question_id, item, mode() WITHIN GROUP (ORDER BY spelling) AS label FROM picked GROUP BY question_id, item),
+    sets AS (SELECT question_id, array_agg(DISTINCT item ORDER BY item) AS items FROM picked GROUP BY question_id, reply_id),
+    grouped AS (SELECT question_id, items, count(*)::int AS readers FROM sets WHERE cardinality(items) >= 2 GROUP BY question_id, items),
+    ranked AS (
+      SELECT *, (sum(readers) OVER w)::int AS several, row_number() OVER (w ORDER BY readers DESC, items) AS rank
+      FROM grouped WINDOW w AS (PARTITION BY question_id)
+    )
+    SELECT t.question_id AS "questionId", t.items, t.readers, t.several, array_agg(l.label ORDER BY u.i) AS labels
+    FROM ranked t
+    CROSS JOIN unnest(t.items) WITH ORDINALITY AS u(item, i)
+    JOIN labels l ON l.question_id = t.question_id AND l.item = u.item
+    WHERE t.rank <= ${limits.combinations}
+    GROUP BY t.question_id, t.rank, t.items, t.readers, t.several
+    ORDER BY t.question_id, t.rank`;
+}
+
+/** Answers to quotable questions from readers who consented, oldest reply first. */
+async function consentedQuotes(tx: Tx, survey: Survey, questionIds: string[]): Promise<QuoteRow[]> {
+  return tx.$queryRaw<QuoteRow[]>`
+    SELECT question_id AS "questionId", scope, text, display_name AS "displayName", total FROM (
+      SELECT a.question_id, a.scope, a.value AS text, r.display_name,
+        row_number() OVER w AS rank, (count(*) OVER (PARTITION BY a.question_id, a.scope))::int AS total
+      FROM answer a JOIN reply r ON r.id = a.reply_id
+      WHERE r.survey_slug = ${survey.slug} AND r.status = 'approved' AND r.consent_quote AND a.question_id = ANY(${questionIds}::text[])
+      WINDOW w AS (PARTITION BY a.question_id, a.scope ORDER BY r.created_at, r.id, a.position)
+    ) ranked
+    WHERE rank <= ${limits.quotes}
+    ORDER BY question_id, scope, rank`;
 }
 
 /**
@@ -161,12 +185,4 @@ function questionsTable(survey: Survey): Prisma.Sql {
   const kinds = survey.questions.map((q) => q.kind);
   const catalogs = ids.map((id) => catalogOf.get(id) ?? '');
   return Prisma.sql`SELECT * FROM unnest(${ids}::text[], ${kinds}::text[], ${catalogs}::text[]) AS q(question_id, question_kind, catalog_kind)`;
-}
-
-function multipleChoiceIds(survey: Survey): string[] {
-  return survey.questions.filter((q) => q.kind === 'choice' && q.multiple).map((q) => q.id);
-}
-
-function quotableIds(survey: Survey): string[] {
-  return survey.questions.filter((q) => q.kind === 'text' && q.quotable).map((q) => q.id);
 }

@@ -1,0 +1,96 @@
+// `npm run bench [-- <replies>]`: how long the tally takes at 100k approved replies (or the
+// number given). Fills a fresh database in SQL, then times the aggregation itself (cold: no
+// cache) and the routes as readers meet them (the first request computes, later ones read the
+// change counter and reuse the cached tally). The database is dropped at the end, and an
+// embedded server started for the run is stopped: the command ends by itself.
+//   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres   use that server
+//   (unset)                                                         an embedded PostgreSQL in a temporary folder
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { pino } from 'pino';
+import request from 'supertest';
+import { adminSessions } from '../src/admin/session.ts';
+import { createApp } from '../src/app.ts';
+import { seedCatalog } from '../src/catalog/service.ts';
+import { openDb } from '../src/db/client.ts';
+import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { applyMigrations } from '../src/db/migrations.ts';
+import { loadSurveys } from '../src/surveys/load.ts';
+import { TallyCache } from '../src/tally/cache.ts';
+import { computeTally } from '../src/tally/service.ts';
+import { withDatabaseName } from '../test/helpers/urls.ts';
+import { fillReplies } from './fill.ts';
+
+const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const replies = Number(process.argv[2] ?? 100_000);
+if (!Number.isInteger(replies) || replies < 1) throw new Error(`Give a number of replies, not "${process.argv[2]}".`);
+
+async function onServer(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = process.hrtime.bigint();
+  const value = await run();
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
+}
+
+/** Runs `run` n times: the first time, then the median and 95th percentile of all. */
+async function series(n: number, run: () => Promise<unknown>): Promise<string> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push((await timed(run)).ms);
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return `first ${times[0]!.toFixed(1)} ms, median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms (${n} runs)`;
+}
+
+let serverUrl = process.env.BENCH_DATABASE_URL;
+let stopEmbedded = async () => {};
+let tempDir: string | undefined;
+if (!serverUrl) {
+  tempDir = await mkdtemp(path.join(os.tmpdir(), 'postbag-bench-'));
+  const server = await startEmbeddedPostgres(tempDir);
+  serverUrl = server.serverUrl;
+  stopEmbedded = server.stop;
+}
+const name = `postbag_bench_${process.pid}`;
+const url = withDatabaseName(serverUrl, name);
+await onServer(serverUrl, `CREATE DATABASE ${name}`);
+const db = openDb(url);
+try {
+  await applyMigrations(url);
+  const surveys = await loadSurveys(path.join(projectDir, 'surveys'));
+  const survey = surveys.get('leaving-session')!;
+  await seedCatalog(db, surveys.values());
+  console.log(`PostgreSQL: ${tempDir ? 'embedded' : 'BENCH_DATABASE_URL'}; ${os.cpus().length} CPUs`);
+
+  const fill = await timed(() => fillReplies(db, replies));
+  const answers = await db.answer.count();
+  console.log(`filled ${replies} approved replies (${answers} answers) in ${(fill.ms / 1000).toFixed(1)} s`);
+
+  const { value: tally } = await timed(() => computeTally(db, survey));
+  console.log(`tally: ${tally.readers} readers, ${tally.blocks.length} blocks`);
+  console.log(`aggregation, no cache:      ${await series(5, () => computeTally(db, survey))}`);
+
+  const cache = new TallyCache(db);
+  console.log(`TallyCache, nothing changed: ${await series(200, () => cache.tallyOf(survey))}`);
+
+  const app = createApp({ db, surveys, logger: pino({ level: 'silent' }), sessions: await adminSessions(db) });
+  for (const route of ['/s/leaving-session/tally']) {
+    console.log(`GET ${route}: ${await series(50, () => request(app).get(route).expect(200))}`);
+  }
+} finally {
+  await db.$disconnect();
+  await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await stopEmbedded();
+  if (tempDir) await rm(tempDir, { recursive: true, force: true });
+}
