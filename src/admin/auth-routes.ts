@@ -25,19 +25,17 @@ export function authRoutes(db: Db, sessions: AdminSessions, throttle: SignInThro
   // POST /admin/sign-in - check the password; a new session on success
   router.post('/sign-in', async (req, res) => {
     const { password } = signInForm.parse(formObject(readForm(req)));
-    const client = throttle.clientKey(req.ip);
-    const knownDevice = throttle.isKnownDevice(deviceCookie(req.headers.cookie));
-    const blockedUntil = await throttle.blockedUntil(client, knownDevice);
-    if (blockedUntil) {
-      const minutes = Math.max(1, Math.ceil((blockedUntil.getTime() - Date.now()) / 60_000));
+    const gate = await throttle.attempt(req.ip, deviceCookie(req.headers.cookie));
+    if (!gate.allowed) {
+      const minutes = Math.max(1, Math.ceil((gate.blockedUntil!.getTime() - Date.now()) / 60_000));
       res.set('Retry-After', String(minutes * 60));
       throw new TooManyRequests(`Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or set a new password with \`postbag set-password\`.`);
     }
     if (!(await checkAuthorPassword(db, password))) {
-      await sleep(await throttle.recordFailure(client));
+      await sleep(throttle.delayMs(gate));
       return res.status(401).render('admin/sign-in', { error: 'That is not the password.' });
     }
-    await throttle.recordSuccess(client);
+    await throttle.succeeded(gate);
     await sessions.store.prune();
     await signIn(req);
     res.cookie(DEVICE_COOKIE, throttle.newDeviceToken(), {

@@ -130,6 +130,26 @@ describe('sign-in throttling', () => {
     await attempt(app, PASSWORD, '192.0.2.1', device).expect(303);
   });
 
+  test('parallel wrong passwords get no more tries than the limit', async () => {
+    await createAuthor(t.db);
+    const app = await t.makeApp({ trustProxy: 1 });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => attempt(app, 'wrong')));
+    const statuses = answers.map((res) => res.status);
+    assert.equal(statuses.filter((s) => s === 401).length, 5, `statuses: ${statuses.join(' ')}`);
+    assert.equal(statuses.filter((s) => s === 429).length, 15);
+  });
+
+  test('a browser that signed in before is not blocked by strangers behind the same address', async () => {
+    await createAuthor(t.db);
+    const app = await t.makeApp({ trustProxy: 1 });
+    const known = await attempt(app, PASSWORD).expect(303);
+    const device = ([known.headers['set-cookie']].flat() as string[]).find((c) => c.startsWith('postbag_device='))!.split(';')[0]!;
+    for (let i = 0; i < 5; i++) await attempt(app, 'wrong');
+    await attempt(app, PASSWORD).expect(429);
+    await attempt(app, PASSWORD, '203.0.113.7', device).expect(303);
+    await attempt(app, PASSWORD, '203.0.113.7', 'postbag_device=forged.value').expect(429);
+  });
+
   test('setting a new password lifts every block', async () => {
     await createAuthor(t.db);
     const app = await t.makeApp({ trustProxy: true });
