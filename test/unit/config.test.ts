@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const refused = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.message;
+  }
+  assert.fail('expected the environment to be refused');
+};
+
+describe('the configuration', () => {
+  test('has working defaults: embedded PostgreSQL on port 3000', () => {
+    const config = loadConfig({});
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.port, 3000);
+    assert.equal(config.trustProxy, false);
+    assert.match(config.dataDir, /\/data$/);
+  });
+
+  test('treats empty variables as unset', () => {
+    assert.equal(loadConfig({ PORT: '', DATABASE_URL: ' ' }).port, 3000);
+  });
+
+  test('names the wrong variable and says how to fix it', () => {
+    const message = refused({ PORT: 'eighty', DATABASE_URL: 'mysql://x' });
+    assert.match(message, /PORT: must be a port number/);
+    assert.match(message, /DATABASE_URL: must be a postgresql:\/\/ connection URL/);
+    assert.match(message, /README\.md/);
+  });
+
+  test('understands TRUST_PROXY as Express does, and refuses what Express would choke on', () => {
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+    assert.equal(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8' }).trustProxy, 'loopback, 10.0.0.0/8, fd00::/8');
+    for (const bad of ['foo', '10.0.0.1/99', 'loopback/8', 'yes']) assert.match(refused({ TRUST_PROXY: bad }), /TRUST_PROXY/, bad);
+  });
+});
