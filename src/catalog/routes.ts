@@ -10,9 +10,10 @@ import type { Surveys } from '../surveys/registry.ts';
 import { canonicalNames, mapName, unmatchedNames } from './mapping.ts';
 import { nameKey } from './normalise.ts';
 
+const id = /^[a-z][a-z0-9-]{0,39}$/;
 const mapForm = z.object({
-  scope: z.string().max(40),
-  kind: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+  scope: z.union([z.literal(''), z.string().regex(id)]),
+  kind: z.string().regex(id),
   key: z.string().min(1).max(200),
   name: z.string().max(200),
 });

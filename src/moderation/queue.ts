@@ -18,10 +18,12 @@ export async function listQueue(db: Db, query: QueueQuery) {
   const where: Prisma.ReplyWhereInput = { status: query.status };
   const and: Prisma.ReplyWhereInput[] = [];
   if (query.q !== '') {
+    // LIKE wildcards typed by the author are searched for, not used as wildcards.
+    const contains = query.q.replace(/[\\%_]/g, '\\$&');
     and.push({
       OR: [
-        { answers: { some: { value: { contains: query.q, mode: 'insensitive' } } } },
-        { displayName: { contains: query.q, mode: 'insensitive' } },
+        { answers: { some: { value: { contains, mode: 'insensitive' } } } },
+        { displayName: { contains, mode: 'insensitive' } },
       ],
     });
   }

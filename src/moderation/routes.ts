@@ -60,8 +60,9 @@ export function moderationRoutes(db: Db, surveys: Surveys): Router {
     const reply = await replyOr404(req.params.id);
     const survey = surveys.get(reply.surveySlug);
     const answerId = /^\d{1,18}$/.test(req.params.answerId) ? BigInt(req.params.answerId) : null;
+    if (!survey || answerId === null) throw new NotFound('This answer does not exist (any more).');
     const parsed = correctionForm.safeParse(formObject(form(res)));
-    if (!survey || answerId === null || !parsed.success) throw new NotFound('This answer does not exist (any more).');
+    if (!parsed.success) throw new BadRequest('The correction form is missing its value.');
     const refused = await correctAnswer(db, survey, reply.id, answerId, parsed.data.value);
     if (refused) {
       return res.status(400).render('admin/reply', { ...present(reply), survey, errors: { [req.params.answerId]: refused } });

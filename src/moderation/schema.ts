@@ -6,15 +6,15 @@ export type Status = (typeof statuses)[number];
 
 const cursor = z
   .string()
-  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z~[0-9a-f-]{36}$/)
-  .transform((value) => {
-    const [at, id] = value.split('~') as [string, string];
-    return { createdAt: new Date(at), id };
-  });
+  .max(80)
+  .transform((value) => value.split('~'))
+  .pipe(z.tuple([z.iso.datetime({ precision: 3 }), z.uuid()]))
+  .transform(([at, id]) => ({ createdAt: new Date(at), id }));
 
 export const queueQuery = z.object({
   status: z.enum(statuses).catch('pending'),
-  q: z.string().trim().max(200).catch(''),
+  // Control characters cannot be in any stored answer (and PostgreSQL refuses NUL in text).
+  q: z.string().trim().max(200).regex(/^[^\p{Cc}]*$/u).catch(''),
   order: z.enum(['newest', 'oldest']).catch('newest'),
   after: cursor.optional().catch(undefined),
 });
@@ -53,7 +53,7 @@ export function decisionsOf(fields: Record<string, string | string[]>): Record<s
 }
 
 export const correctionForm = z.object({
-  value: z.string().max(10_000),
+  value: z.string(),
 });
 
 export const uuidParam = z.uuid();

@@ -98,10 +98,31 @@ describe('the moderation queue', () => {
     assert.deepEqual(numbers(oldest.text).slice(0, 3), [0, 1, 2]);
   });
 
-  test('ignores a malformed page cursor or status instead of failing', async () => {
+  test('ignores a malformed page cursor, status or search instead of failing', async () => {
     await storeReply(t.db);
     const { agent } = await signedIn(t.app, t.db);
-    await agent.get('/admin/replies?status=nope&after=garbage&order=sideways').expect(200);
+    const uuid = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+    for (const query of [
+      'status=nope&after=garbage&order=sideways',
+      `after=2026-99-99T99:99:99.999Z~${uuid}`,
+      `after=2026-01-01T00:00:00.000Z~${'-'.repeat(36)}`,
+      'status[]=spam&q[]=x',
+      'q=%00',
+      `q=${'x'.repeat(5000)}`,
+    ]) {
+      const res = await agent.get(`/admin/replies?${query}`);
+      assert.equal(res.status, 200, query);
+      assert.match(res.text, /Pending \(1\)/);
+    }
+  });
+
+  test('searches for % and _ literally', async () => {
+    await storeReply(t.db, { answers: [{ questionId: 'why', value: '100% federated' }] });
+    await storeReply(t.db, { answers: [{ questionId: 'why', value: 'no wildcard here' }] });
+    const { agent } = await signedIn(t.app, t.db);
+    const res = await agent.get('/admin/replies?q=%25').expect(200);
+    assert.match(res.text, /100% federated/);
+    assert.doesNotMatch(res.text, /no wildcard here/);
   });
 });
 
@@ -127,6 +148,14 @@ describe('correcting and deleting', () => {
     const { agent, csrf } = await signedIn(t.app, t.db);
     await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'hacked' }).expect(400);
     assert.equal((await t.db.answer.findUniqueOrThrow({ where: { id: answer.id } })).value, 'matrix');
+  });
+
+  test('a correction longer than the question allows is refused with a message', async () => {
+    const reply = await storeReply(t.db, { answers: [{ questionId: 'why', value: 'ok' }] });
+    const answer = await t.db.answer.findFirstOrThrow({ where: { replyId: reply.id } });
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    const res = await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'x'.repeat(12_000) }).expect(400);
+    assert.match(res.text, /shorten this to 2000 characters/);
   });
 
   test('a correction with control characters is refused with a message', async () => {

@@ -64,5 +64,6 @@ describe('one name for each client and provider', () => {
     const { agent, csrf } = await signedIn(t.app, t.db);
     assert.match((await agent.get('/admin/names')).text, /Every typed name matches a known one/);
     await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'x', name: '  ' }).expect(400);
+    await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'ma\u0000trix', kind: 'client', key: 'x', name: 'X' }).expect(400);
   });
 });
