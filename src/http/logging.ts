@@ -10,9 +10,13 @@ export function createLogger(level: string): Logger {
   return pino({ level });
 }
 
-/** /r/<secret>/edit is logged as /r/…/edit: the secret alone gives access to a reply. */
+/**
+ * What of a URL may be logged: /r/<secret>/edit becomes /r/…/edit and /feed/<token> /feed/…
+ * (each secret alone grants access), and the query string is dropped (admin searches may hold
+ * a reader's words or address).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^\/r\/[^/?#]+/, '/r/…');
+  return url.replace(/[?#].*$/s, '').replace(/^\/(r|feed)\/[^/]+/i, '/$1/…');
 }
 
 export function requestLogger(logger: Logger) {

@@ -27,10 +27,13 @@ describe("readers' privacy", () => {
     const secret = secretOf((await request(app).get('/s/leaving-session').set('X-Forwarded-For', '203.0.113.50')).text);
     await postForm(app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix']]).set('X-Forwarded-For', '203.0.113.50').expect(303);
     await request(app).get(`/r/${secret}`).set('X-Forwarded-For', '203.0.113.50').expect(200);
+    await request(app).get(`/R/${secret}`).expect(200); // Express matches paths without case
+    await request(app).get('/feed/not-the-token').expect(404);
     const logged = text();
     assert.match(logged, /"url":"\/r\/…"/, 'requests are logged');
     assert.doesNotMatch(logged, /203\.0\.113\.50|127\.0\.0\.1|::1/);
     assert.ok(!logged.includes(secret));
+    assert.ok(!logged.includes('not-the-token'), 'feed tokens are not logged either');
   });
 
   test('reader pages set no cookie and no referrer, and load nothing from elsewhere', async () => {
