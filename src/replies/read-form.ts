@@ -56,10 +56,11 @@ export function readReplyForm(survey: Survey, fields: FormFields): ReadResult {
       const before = answers.length;
       readQuestion(question, scope, field);
       const answered = answers.length > before;
-      if (question.each !== undefined && answered && !picked.get(question.each)?.has(scope)) {
-        errors[field] ??= `You answered this for ${optionLabel(survey, question.each, scope)} but did not pick it above.`;
+      const asked = question.each === undefined || picked.get(question.each)!.has(scope);
+      if (answered && !asked) {
+        errors[field] ??= `You answered this for ${optionLabel(survey, question.each!, scope)} but did not pick it above.`;
       }
-      if (question.required && !answered) errors[field] ??= 'Please answer this question.';
+      if (question.required && asked && !answered) errors[field] ??= 'Please answer this question.';
     }
   }
 

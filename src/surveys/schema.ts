@@ -72,22 +72,29 @@ export const surveySchema = z
   })
   .strict()
   .superRefine((survey, ctx) => {
-    const seen = new Map<string, number>();
+    const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const seen = new Set<string>();
+    const optionIds = new Set<string>();
     survey.questions.forEach((question, index) => {
-      if (seen.has(question.id)) {
-        ctx.addIssue({ code: 'custom', path: ['questions', index, 'id'], message: `"${question.id}" is used by two questions` });
-      }
-      seen.set(question.id, index);
-      if (question.each === undefined) return;
-      const target = survey.questions.find((q) => q.id === question.each);
-      if (target?.kind !== 'choice' || survey.questions.indexOf(target) > index) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['questions', index, 'each'],
-          message: `must name an earlier choice question, not "${question.each}"`,
+      if (seen.has(question.id)) problem(['questions', index, 'id'], `"${question.id}" is used by two questions`);
+      seen.add(question.id);
+      if (question.kind === 'choice') {
+        const ids = question.options.map((option) => option.id);
+        ids.forEach((optionId, o) => {
+          if (ids.indexOf(optionId) !== o) problem(['questions', index, 'options', o, 'id'], `"${optionId}" is used by two options`);
+          optionIds.add(optionId);
         });
       }
+      if (question.each === undefined) return;
+      // Repeating per option works one level deep: the question repeated for is asked once.
+      const target = survey.questions.slice(0, index).find((q) => q.id === question.each);
+      if (target?.kind !== 'choice' || target.each !== undefined) {
+        problem(['questions', index, 'each'], `must name an earlier choice question that is asked once, not "${question.each}"`);
+      }
     });
+    for (const scope of Object.keys(survey.catalog)) {
+      if (scope !== '' && !optionIds.has(scope)) problem(['catalog', scope], 'must be "" or the id of an option of a choice question');
+    }
   });
 
 export type Survey = z.infer<typeof surveySchema>;

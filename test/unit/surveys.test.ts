@@ -53,9 +53,22 @@ describe('survey files', () => {
     assert.match(problem({ ...minimal, questions: [minimal.questions[0], minimal.questions[0]] }), /questions\.1\.id: "q" is used by two questions/);
   });
 
+  const choice = { id: 'c', kind: 'choice', label: 'C?', options: [{ id: 'a', label: 'A' }] };
+
   test('refuses a question repeated for something that is not an earlier choice question', () => {
-    const questions = [{ id: 'q', kind: 'text', label: 'Q?', each: 'q' }];
-    assert.match(problem({ ...minimal, questions }), /questions\.0\.each: must name an earlier choice question/);
+    assert.match(problem({ ...minimal, questions: [{ id: 'q', kind: 'text', label: 'Q?', each: 'q' }] }), /questions\.0\.each: must name an earlier choice question/);
+    assert.match(problem({ ...minimal, questions: [{ ...choice, each: 'c' }] }), /questions\.0\.each/, 'not itself');
+    const chain = [choice, { ...choice, id: 'd', each: 'c' }, { id: 'e', kind: 'text', label: 'E?', each: 'd' }];
+    assert.match(problem({ ...minimal, questions: chain }), /questions\.2\.each: .*asked once/);
+  });
+
+  test('refuses two options with one id', () => {
+    const options = [{ id: 'a', label: 'A' }, { id: 'a', label: 'Also A' }];
+    assert.match(problem({ ...minimal, questions: [{ ...choice, options }] }), /questions\.0\.options\.1\.id: "a" is used by two options/);
+  });
+
+  test('refuses catalog names for an option that does not exist', () => {
+    assert.match(problem({ ...minimal, questions: [choice], catalog: { b: { client: ['X'] } } }), /catalog\.b: must be ""/);
   });
 
   test('refuses a file that is not JSON', () => {

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { readReplyForm } from '../../src/replies/read-form.ts';
+import { parseSurveyFile } from '../../src/surveys/load.ts';
+
+const survey = parseSurveyFile(
+  'pets.json',
+  JSON.stringify({
+    slug: 'pets',
+    title: 'Pets',
+    published: '2026-01-01',
+    open: true,
+    questions: [
+      { id: 'pets', kind: 'choice', label: 'Which pets?', multiple: true, required: true, options: [{ id: 'cat', label: 'Cat' }, { id: 'dog', label: 'Dog' }] },
+      { id: 'name', kind: 'names', label: 'Their names?', each: 'pets', required: true, catalog: 'pet-name', max: 2 },
+    ],
+  }),
+);
+const fields = (pairs: [string, string][]) => {
+  const map = new Map<string, string[]>();
+  for (const [k, v] of pairs) map.set(k, [...(map.get(k) ?? []), v]);
+  return map;
+};
+
+describe('reading a reply form', () => {
+  test('a required question asked per option is required only for the options picked', () => {
+    const result = readReplyForm(survey, fields([['pets', 'cat'], ['name.cat', 'Mog']]));
+    assert.equal(result.ok, true, JSON.stringify(result));
+    const missing = readReplyForm(survey, fields([['pets', 'cat'], ['pets', 'dog'], ['name.cat', 'Mog']]));
+    assert.deepEqual(missing, { ok: false, errors: { 'name.dog': 'Please answer this question.' } });
+  });
+
+  test('names typed twice in other spellings are kept once, in the order typed', () => {
+    const result = readReplyForm(survey, fields([['pets', 'cat'], ['name.cat', 'Mog'], ['name.cat', ' MOG ']]));
+    assert.ok(result.ok);
+    assert.deepEqual(
+      result.reply.answers.map((a) => [a.questionId, a.scope, a.position, a.value, a.nameKey]),
+      [
+        ['pets', '', 0, 'cat', null],
+        ['name', 'cat', 0, 'Mog', 'mog'],
+      ],
+    );
+  });
+});
