@@ -6,8 +6,9 @@ import { bumpTallyVersion } from '../tally/version.ts';
 import { hashSecret } from './secret.ts';
 
 /**
- * Stores a new pending reply. Sending the same form twice (double click, back button) carries
- * the same secret: the second time nothing is stored and the first reply stands.
+ * Stores a new pending reply. Sending the same form again (double click, or back, change and
+ * send) carries the same secret: it finds the reply already stored and replaces its answers,
+ * so the reader's last version stands and no second reply appears.
  */
 export async function submitReply(db: Db, surveySlug: string, secret: string, reply: ReplyInput): Promise<void> {
   try {
@@ -23,6 +24,8 @@ export async function submitReply(db: Db, surveySlug: string, secret: string, re
     });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
+    const stored = await db.reply.findUnique({ where: { secretHash: hashSecret(secret) }, select: { id: true, surveySlug: true } });
+    if (stored?.surveySlug === surveySlug) await editReply(db, stored.id, reply);
   }
 }
 
@@ -37,15 +40,19 @@ export type StoredReply = NonNullable<Awaited<ReturnType<typeof findReplyBySecre
 
 /**
  * Replaces the reader's answers; an edited reply goes back to the author's queue (and so
- * leaves the tally if it was published).
+ * leaves the tally if it was published), except spam, which stays spam. The author's
+ * corrections go with the answers they corrected: the reader's new words replace both.
  */
 export async function editReply(db: Db, replyId: string, reply: ReplyInput): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.answer.deleteMany({ where: { replyId } });
+    await tx.reply.updateMany({
+      where: { id: replyId, status: { not: 'spam' } },
+      data: { status: 'pending' },
+    });
     await tx.reply.update({
       where: { id: replyId },
       data: {
-        status: 'pending',
         displayName: reply.displayName,
         contact: reply.contact,
         consentQuote: reply.consentQuote,

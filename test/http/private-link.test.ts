@@ -41,6 +41,13 @@ describe('the private link', () => {
     assert.equal(reply.contact, null, 'a field emptied in the edit is emptied in the reply');
   });
 
+  test('a reply marked as spam stays spam when edited', async () => {
+    const secret = await sendReply();
+    await t.db.reply.updateMany({ data: { status: 'spam' } });
+    await postForm(t.app, `/r/${secret}/edit`, [['messengers', 'xmpp']]).expect(303);
+    assert.equal((await t.db.reply.findFirstOrThrow()).status, 'spam');
+  });
+
   test('keeps the typed text when an edit has a mistake', async () => {
     const secret = await sendReply();
     const res = await postForm(t.app, `/r/${secret}/edit`, [['why', 'Only this']]).expect(400);

@@ -101,8 +101,19 @@ describe('POST /s/:slug with a valid reply', () => {
   test('stores one reply when the same form is sent twice', async () => {
     const secret = await freshSecret();
     await postForm(t.app, '/s/leaving-session', fullReply(secret)).expect(303);
+    const answers = await t.db.answer.count();
     const again = await postForm(t.app, '/s/leaving-session', fullReply(secret)).expect(303);
     assert.equal(again.headers.location, `/r/${secret}?thanks`);
+    assert.equal(await t.db.reply.count(), 1);
+    assert.equal(await t.db.answer.count(), answers);
+  });
+
+  test('keeps the last version when the reader goes back, changes an answer and sends again', async () => {
+    const secret = await freshSecret();
+    await postForm(t.app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix']]).expect(303);
+    await postForm(t.app, '/s/leaving-session', [['secret', secret], ['messengers', 'xmpp']]).expect(303);
+    const answers = await t.db.answer.findMany();
+    assert.deepEqual(answers.map((a) => a.value), ['xmpp']);
     assert.equal(await t.db.reply.count(), 1);
   });
 
