@@ -79,10 +79,10 @@ export async function mapName(db: Db, target: { scope: string; kind: string; key
   const { scope, kind, key, name } = target;
   await db.$transaction(async (tx) => {
     const existing = await tx.catalogName.findMany({ where: { scope, kind } });
-    const canonical =
-      existing.find((n) => n.name === name) ??
-      existing.find((n) => nameKey(n.name) === nameKey(name)) ??
-      (await tx.catalogName.create({ data: { scope, kind, name } }));
+    const target = (existing.find((n) => n.name === name) ?? existing.find((n) => nameKey(n.name) === nameKey(name)))?.name ?? name;
+    // Two mappings to one new name at once: the second finds the first's row instead of failing.
+    await tx.catalogName.createMany({ data: [{ scope, kind, name: target }], skipDuplicates: true });
+    const canonical = await tx.catalogName.findUniqueOrThrow({ where: { scope_kind_name: { scope, kind, name: target } } });
     await tx.catalogAlias.upsert({
       where: { scope_kind_key: { scope, kind, key } },
       create: { scope, kind, key, nameId: canonical.id },

@@ -59,6 +59,16 @@ describe('one name for each client and provider', () => {
     assert.match(form.text, /<datalist id="names-matrix-client">.*<option value="Katzenpost">/, 'readers now get it as a suggestion');
   });
 
+  test('two spellings mapped to one new name at the same moment make one name', async () => {
+    await storeReply(t.db, matrixClient('Katzen', 'katzen'));
+    await storeReply(t.db, matrixClient('Katzen Post', 'katzenpost'));
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    const map = (key: string) => agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key, name: 'Katzenpost' });
+    const results = await Promise.all([map('katzen'), map('katzenpost')]);
+    assert.deepEqual(results.map((r) => r.status), [303, 303]);
+    assert.equal(knownCount((await agent.get('/admin/names')).text, 'Katzenpost'), 2);
+  });
+
   test('spam does not count, and an empty name is refused', async () => {
     await storeReply(t.db, { ...matrixClient('SpamClient', 'spamclient'), status: 'spam' });
     const { agent, csrf } = await signedIn(t.app, t.db);
