@@ -1,13 +1,10 @@
 // Every /admin route is closed to anyone without the author's session: the test walks the
-// admin router itself, so a route added later is checked without anyone remembering to.
+// app's own router, so a route added later, wherever it is mounted, is checked without anyone
+// remembering to.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import type { Router } from 'express';
 import request from 'supertest';
-import { adminRoutes } from '../../src/admin/routes.ts';
-import { adminSessions } from '../../src/admin/session.ts';
-import { defaultThrottlePolicy } from '../../src/admin/throttle.ts';
 import { createAuthor, signedIn } from '../helpers/admin.ts';
 import { useTestApp } from '../helpers/app.ts';
 
@@ -17,20 +14,23 @@ const t = useTestApp();
 const open = new Set(['get /sign-in', 'post /sign-in']);
 
 interface Layer {
+  rawPath?: string;
   route?: { path: string; methods: Record<string, boolean> };
   handle?: { stack?: Layer[] };
 }
 
-function walk(stack: Layer[]): { method: string; path: string }[] {
+/** Every route of a router, with the paths of the routers it is mounted in before it. */
+function walk(stack: Layer[], prefix = ''): { method: string; path: string }[] {
   return stack.flatMap((layer) => {
-    if (layer.route) return Object.keys(layer.route.methods).map((method) => ({ method, path: layer.route!.path }));
-    return layer.handle?.stack ? walk(layer.handle.stack) : [];
+    if (layer.route) return Object.keys(layer.route.methods).map((method) => ({ method, path: prefix + layer.route!.path }));
+    const mount = layer.rawPath && layer.rawPath !== '/' ? layer.rawPath : '';
+    return layer.handle?.stack ? walk(layer.handle.stack, prefix + mount) : [];
   });
 }
 
-async function adminRouteList() {
-  const router = adminRoutes({ db: t.db, surveys: t.surveys, sessions: await adminSessions(t.db), throttlePolicy: defaultThrottlePolicy });
-  return walk((router as Router & { stack: Layer[] }).stack);
+function adminRouteList() {
+  const routes = walk((t.app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return routes.filter((r) => r.path.startsWith('/admin/')).map((r) => ({ ...r, path: r.path.slice('/admin'.length) }));
 }
 
 const concrete = (path: string) => path.replace(':answerId', '1').replace(/:\w+/g, randomUUID());
@@ -38,7 +38,7 @@ const concrete = (path: string) => path.replace(':answerId', '1').replace(/:\w+/
 describe('the admin routes', () => {
   test('all refuse a request without a session', async () => {
     await createAuthor(t.db);
-    const routes = (await adminRouteList()).filter((r) => !open.has(`${r.method} ${r.path}`));
+    const routes = adminRouteList().filter((r) => !open.has(`${r.method} ${r.path}`));
     assert.ok(routes.length >= 9, `the walk found only ${routes.length} routes`);
     for (const { method, path } of routes) {
       const res = await request(t.app)[method as 'get' | 'post'](`/admin${concrete(path)}`).type('form').send('_csrf=x&action=approved&ids=x');
@@ -63,7 +63,7 @@ describe('the admin routes', () => {
 
   test('all refuse a state change without the CSRF token, or with a wrong one', async () => {
     const { agent, csrf } = await signedIn(t.app, t.db);
-    const posts = (await adminRouteList()).filter((r) => r.method === 'post' && !open.has(`post ${r.path}`));
+    const posts = adminRouteList().filter((r) => r.method === 'post' && !open.has(`post ${r.path}`));
     for (const { path } of posts) {
       await agent.post(`/admin${concrete(path)}`).type('form').send({ action: 'approved' }).expect(403);
       await agent.post(`/admin${concrete(path)}`).type('form').send({ _csrf: `${csrf}x`, action: 'approved' }).expect(403);
