@@ -1,7 +1,9 @@
 // Opens the database the app runs on: DATABASE_URL's server, or Postbag's embedded one under
 // DATA_DIR, then brings its schema up to date.
+import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { lockDataDir } from './app-lock.ts';
 import { openDb, type Db } from './client.ts';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded.ts';
 import { applyMigrations } from './migrations.ts';
@@ -24,9 +26,17 @@ export async function connectionFor(
 ): Promise<{ url: string; stopServer: () => Promise<void> }> {
   if (config.databaseUrl) return { url: config.databaseUrl, stopServer: async () => {} };
   const started = Date.now();
-  const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
+  await mkdir(config.dataDir, { recursive: true });
+  const unlock = owner ? await lockDataDir(config.dataDir) : async () => {};
+  const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort).catch(async (err: unknown) => {
+    await unlock();
+    throw err;
+  });
   logger.debug({ dataDir: config.dataDir, ms: Date.now() - started, startedHere: server.startedHere }, 'embedded PostgreSQL ready');
-  const stopServer = owner || server.startedHere ? server.stop : async () => {};
+  const stopServer = async () => {
+    if (owner || server.startedHere) await server.stop();
+    await unlock();
+  };
   try {
     return { url: await ensureDatabase(server.serverUrl, 'postbag'), stopServer };
   } catch (err) {
