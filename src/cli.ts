@@ -1,13 +1,15 @@
 // The `postbag` command: `npm start` is `postbag serve`; the others are the author's tools.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
 import { readNewPassword } from './admin/read-password.ts';
 import { PasswordError, setAuthorPassword } from './admin/password.ts';
 import { connectionFor, openDatabase } from './db/database.ts';
 import { applyMigrations, createMigration } from './db/migrations.ts';
+import { exportTally } from './gemtext/export.ts';
+import { PostFileError } from './gemtext/post-file.ts';
 import { createLogger } from './http/logging.ts';
 import { serve } from './server.ts';
-import { SurveyFileError } from './surveys/load.ts';
+import { loadSurveys, SurveyFileError } from './surveys/load.ts';
 
 const program = new Command('postbag').description("Collect, moderate and publish readers' replies to a capsule post.");
 
@@ -65,11 +67,32 @@ program
     }
   });
 
+program
+  .command('export')
+  .argument('<slug>', 'the survey whose tally to write')
+  .addOption(new Option('--out <file>', 'write the tally as a gemtext page of its own').conflicts('append'))
+  .addOption(new Option('--append <post>', 'place the tally at the end of a gemtext post, between marker lines; later runs replace it there'))
+  .description('write the tally of approved replies as gemtext for the capsule (a run with nothing new changes no byte)')
+  .action(async (slug: string, options: { out?: string; append?: string }, command: Command) => {
+    const target = options.out !== undefined ? { out: options.out } : options.append !== undefined ? { append: options.append } : null;
+    if (target === null) command.error('error: give --out FILE.gmi (a page of its own) or --append POST.gmi (a section in a post)');
+    const config = loadConfig();
+    const surveys = await loadSurveys(config.surveysDir);
+    const survey = surveys.get(slug);
+    if (!survey) command.error(`error: no survey "${slug}" in ${config.surveysDir} (there are: ${[...surveys.keys()].join(', ') || 'none'})`);
+    const database = await openDatabase(config, createLogger(config.logLevel));
+    try {
+      console.log(await exportTally(database.db, survey, target));
+    } finally {
+      await database.close();
+    }
+  });
+
 try {
   await program.parseAsync();
 } catch (err) {
   // Mistakes in the environment or a survey file are the user's to fix: say what, not where in the code.
-  const known = err instanceof ConfigError || err instanceof SurveyFileError || err instanceof PasswordError;
+  const known = err instanceof ConfigError || err instanceof SurveyFileError || err instanceof PasswordError || err instanceof PostFileError;
   console.error(known ? (err as Error).message : err);
   process.exitCode = 1;
 }

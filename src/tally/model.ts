@@ -55,6 +55,8 @@ export interface Tally {
   slug: string;
   title: string;
   open: boolean;
+  /** The post's publication date, YYYY-MM-DD. */
+  published: string;
   /** Approved replies counted. */
   readers: number;
   /** YYYY-MM-DD (UTC) of the latest approval, or null before the first. */
@@ -101,6 +103,7 @@ export function buildTally(survey: Survey, rows: TallyRows): Tally {
     slug: survey.slug,
     title: survey.title,
     open: survey.open,
+    published: survey.published,
     readers: rows.readers,
     lastApproval: rows.lastApproval?.toISOString().slice(0, 10) ?? null,
     blocks,
@@ -127,10 +130,7 @@ function countSection(
       ? {
           readers: first?.several ?? 0,
           percent: percent(first?.several ?? 0, base),
-          combinations: combinationRows.map((row) => ({
-            labels: row.items.map((item, i) => itemLabel(question, item, row.labels[i] ?? item)),
-            readers: row.readers,
-          })),
+          combinations: combinationRows.map((row) => ({ labels: combinationLabels(question, row), readers: row.readers })),
         }
       : null;
   return {
@@ -156,8 +156,16 @@ function quoteSection(label: string, rows: readonly QuoteRow[]): QuoteSection | 
 
 const optionItem = (optionId: string) => `option:${optionId}`;
 
-function itemLabel(question: Question, item: string, label: string): string {
-  if (question.kind !== 'choice' || !item.startsWith('option:')) return label;
+/** Listed options first, in the survey's order, then typed names alphabetically. */
+function combinationLabels(question: ChoiceQuestion, row: CombinationRow): string[] {
+  const options = question.options.map((option) => optionItem(option.id));
+  return row.items
+    .map((item, i) => ({ position: options.indexOf(item), label: itemLabel(question, item, row.labels[i] ?? item) }))
+    .sort((a, b) => (a.position === -1 ? options.length : a.position) - (b.position === -1 ? options.length : b.position) || a.label.localeCompare(b.label))
+    .map(({ label }) => label);
+}
+
+function itemLabel(question: ChoiceQuestion, item: string, label: string): string {
   return question.options.find((option) => optionItem(option.id) === item)?.label ?? label;
 }
 

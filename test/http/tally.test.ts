@@ -56,7 +56,7 @@ describe('GET /s/:slug/tally', () => {
     assert.match(text, /Signal 1 25%/, 'a typed messenger is counted under its canonical name');
     assert.match(text, /3 of 4 readers \(75%\) chose more than one/);
     assert.match(text, /The most common combinations: Matrix \+ XMPP: 2 /);
-    assert.match(text, /Signal \+ Delta Chat \+ Matrix: 1/, 'catalog names first, then options, each in a fixed order');
+    assert.match(text, /Matrix \+ Delta Chat \+ Signal: 1/, 'listed options in the survey\'s order, then typed names');
   });
 
   test('counts typed names under their canonical name, and groups unknown spellings', async () => {
@@ -65,10 +65,10 @@ describe('GET /s/:slug/tally', () => {
     await publish([['messengers', 'matrix'], ['clients.matrix', 'Element'], ['clients.matrix', 'Mystery Client']]);
     await publish([['messengers', 'xmpp'], ['clients.xmpp', 'Element']]);
     const text = await tallyText();
-    assert.match(text, /Matrix Answers from the 3 readers who chose Matrix \(75% of all readers\)/);
+    assert.match(text, /Matrix 3 readers \(75% of all readers\) chose Matrix\./);
     assert.match(text, /Which client programs or apps do you use\? 3 of 3 readers who chose Matrix answered\. .*Element 3 100% Mystery Client 3 100%/);
     assert.doesNotMatch(text, /mystery-client|element desktop|Riot/);
-    assert.match(text, /XMPP Answers from the 1 readers who chose XMPP .* Element 1 100%/, 'names are matched within their own messenger');
+    assert.match(text, /XMPP 1 reader \(25% of all readers\) chose XMPP\. .* Element 1 100%/, 'names are matched within their own messenger');
   });
 
   test('shows hosting, providers and servers per messenger', async () => {
@@ -79,8 +79,8 @@ describe('GET /s/:slug/tally', () => {
     assert.match(text, /Do you use an account provider or self-host\? 3 of 3 readers who chose Matrix answered\. .*An account provider 2 67% .*I self-host 1 33%/);
     assert.match(text, /Which provider or server do you recommend\? 2 of 3 readers who chose Matrix answered\. .*matrix\.org 2 67%/);
     assert.match(text, /If you self-host: which server software\? 1 of 3 readers who chose Matrix answered\. .*Synapse 1 33%/);
-    assert.match(text, /XMPP Answers from the 1 readers .*An account provider 1 100% .*yax\.im 1 100%/);
-    assert.doesNotMatch(text, /Delta Chat Answers from/, 'a messenger nobody chose has no section');
+    assert.match(text, /XMPP 1 reader \(33% of all readers\) chose XMPP\. .*An account provider 1 100% .*yax\.im 1 100%/);
+    assert.doesNotMatch(text, /chose Delta Chat\./, 'a messenger nobody chose has no section');
   });
 
   test('quotes only readers who consented, with their name or "anonymous", and never shows contact addresses', async () => {
@@ -123,6 +123,24 @@ describe('GET /s/:slug/tally', () => {
 
   test('answers 404 for an unknown survey', async () => {
     await request(app).get('/s/no-such-post/tally').expect(404);
+  });
+});
+
+describe('GET /s/:slug/tally.gmi', () => {
+  test('serves the same tally as gemtext, in the capsule style', async () => {
+    await publish([['messengers', 'matrix'], ['messengers', 'xmpp'], ['why', 'Federation.'], ['consent_quote', 'yes']], { approvedAt: new Date('2026-05-09T10:00:00Z') });
+    await publish([['messengers', 'matrix']], { approvedAt: new Date('2026-05-08T10:00:00Z') });
+    const res = await request(app).get('/s/leaving-session/tally.gmi').expect(200);
+    assert.equal(res.headers['content-type'], 'text/gemini; charset=utf-8');
+    assert.ok(res.text.startsWith('# Leaving Session: what readers answered\n\n 2 replies counted; the last was approved on 2026-05-09.\n'));
+    assert.match(res.text, /^ 2 100% █{20} Matrix$/m);
+    assert.match(res.text, /^ 1  50% █{10}░{10} XMPP$/m);
+    assert.match(res.text, /^> Federation\.\n — anonymous$/m);
+    assert.ok(res.text.endsWith('=> ../ Up One Level\n=> / Home\n [Last updated: 2026-05-09]\n'));
+  });
+
+  test('answers 404 for an unknown survey', async () => {
+    await request(app).get('/s/no-such-post/tally.gmi').expect(404);
   });
 });
 
@@ -179,7 +197,7 @@ describe('the tally of another survey', () => {
     assert.match(text, /4 replies counted/);
     assert.match(text, /Vim 1 25% .*Emacs 2 50% .*Helix 1 25%/);
     assert.doesNotMatch(text, /chose more than one/, 'a single choice has no combinations');
-    assert.match(text, /Emacs Answers from the 2 readers who chose Emacs .*elpher 2 100% .*gemini-mode 1 50%/);
+    assert.match(text, /Emacs 2 readers \(50% of all readers\) chose Emacs\. .*elpher 2 100% .*gemini-mode 1 50%/);
     assert.match(text, /One tip for other writers Write offline\. — Dee/);
     assert.doesNotMatch(text, /Keep it short/);
   });

@@ -1,0 +1,87 @@
+// The tally as gemtext, in the capsule's style, written through the safe builder: every line's
+// type is chosen here and no text can change it (see document.ts). Two forms:
+//   tallyPage     a page of its own (tally.gmi, `postbag export --out`): a `#` title, the
+//                 sections, and the capsule's footer ("Up One Level", "Home", last updated)
+//   tallySection  what `postbag export --append` places at the end of the post: the same
+//                 sections under a summary line, without a `#` heading (the post has its title,
+//                 and feed readers take the first `#` heading as the feed's title) or footer
+// Both show the same numbers as the HTML page, from the same Tally. Nothing in them depends
+// on when they are written (the date is the last approval's), so an export with nothing new
+// is byte for byte the one before.
+import type { Count, CountSection, QuoteSection, Section, Tally } from '../tally/model.ts';
+import { GemtextDocument } from './document.ts';
+
+const BAR_CELLS = 20;
+const BAR_ALT = 'Readers per answer: count, share and bar';
+
+export function tallyPage(tally: Tally, doc = new GemtextDocument()): string {
+  doc.heading(1, `${tally.title}: what readers answered`).blank();
+  doc.text(summary(tally));
+  writeSections(doc, tally);
+  doc.blank().link('../', 'Up One Level').link('/', 'Home');
+  doc.text(`[Last updated: ${tally.lastApproval ?? tally.published}]`);
+  return doc.toString();
+}
+
+export function tallySection(tally: Tally, doc = new GemtextDocument()): string {
+  doc.text(`What readers answered, counted by Postbag. ${summary(tally)}`);
+  writeSections(doc, tally);
+  return doc.toString();
+}
+
+function summary(tally: Tally): string {
+  if (tally.readers === 0) return 'No reply has been published yet.';
+  return `${plural(tally.readers, 'reply', 'replies')} counted; the last was approved on ${tally.lastApproval}.`;
+}
+
+function writeSections(doc: GemtextDocument, tally: Tally): void {
+  for (const block of tally.blocks) {
+    if (block.type === 'section') {
+      writeSection(doc, block.section, 2, 'readers');
+      continue;
+    }
+    doc.blank().heading(2, block.label);
+    doc.text(`${plural(block.readers, 'reader', 'readers')} (${block.percent}% of all readers) chose ${block.label}.`);
+    for (const section of block.sections) writeSection(doc, section, 3, `readers who chose ${block.label}`);
+  }
+}
+
+function writeSection(doc: GemtextDocument, section: Section, level: 2 | 3, of: string): void {
+  doc.blank().heading(level, section.label);
+  if (section.type === 'counts') writeCounts(doc, section, of);
+  else writeQuotes(doc, section);
+}
+
+function writeCounts(doc: GemtextDocument, section: CountSection, of: string): void {
+  doc.text(`${section.answered} of ${section.base} ${of} answered.`);
+  doc.preformatted(BAR_ALT, barRows(section.counts));
+  if (section.more > 0) doc.text(`${plural(section.more, 'more name was', 'more names were')} given, each by fewer readers.`);
+  const { several } = section;
+  if (!several) return;
+  doc.text(`${several.readers} of ${section.base} ${of} (${several.percent}%) chose more than one.`);
+  if (several.combinations.length === 0) return;
+  doc.text('The most common combinations:');
+  for (const combination of several.combinations) doc.listItem(`${combination.labels.join(' + ')}: ${combination.readers}`);
+}
+
+function writeQuotes(doc: GemtextDocument, section: QuoteSection): void {
+  section.quotes.forEach((quote, i) => {
+    if (i > 0) doc.blank();
+    doc.quote(quote.text).text(`— ${quote.by}`);
+  });
+  if (section.more > 0) doc.blank().text(`And ${plural(section.more, 'more quote', 'more quotes')} not shown here.`);
+}
+
+/** "  12  40% ████████░░░░░░░░░░░░ Matrix": numbers first, so labels of any width never shift them. */
+export function barRows(counts: readonly Count[]): string[] {
+  const width = Math.max(...counts.map((count) => String(count.readers).length));
+  return counts.map(({ readers, percent, label }) => {
+    const filled = Math.min(BAR_CELLS, Math.round((percent / 100) * BAR_CELLS));
+    const bar = '█'.repeat(filled) + '░'.repeat(BAR_CELLS - filled);
+    return `${String(readers).padStart(width)} ${`${percent}%`.padStart(4)} ${bar} ${label}`;
+  });
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
