@@ -84,8 +84,9 @@ try {
   const cache = new TallyCache(db);
   console.log(`TallyCache, nothing changed: ${await series(200, () => cache.tallyOf(survey))}`);
 
-  const app = createApp({ db, surveys, logger: pino({ level: 'silent' }), sessions: await adminSessions(db) });
-  for (const route of ['/s/leaving-session/tally']) {
+  // Each route on a fresh app: its first request computes the tally, the others reuse it.
+  for (const route of ['/s/leaving-session/tally', '/s/leaving-session/tally.gmi']) {
+    const app = createApp({ db, surveys, logger: pino({ level: 'silent' }), sessions: await adminSessions(db) });
     console.log(`GET ${route}: ${await series(50, () => request(app).get(route).expect(200))}`);
   }
 } finally {

@@ -41,11 +41,12 @@ export interface SectionTotalRow {
 
 export interface CombinationRow {
   questionId: string;
+  scope: string;
   items: ItemKey[];
   /** Each item's label, as in CountRow. */
   labels: string[];
   readers: number;
-  /** Readers who picked two or more (the same for every row of a question). */
+  /** Readers who picked two or more (the same for every row of a section). */
   several: number;
 }
 
@@ -121,21 +122,27 @@ async function countItems(tx: Tx, survey: Survey): Promise<{ counts: CountRow[];
 async function commonCombinations(tx: Tx, survey: Survey, questionIds: string[]): Promise<CombinationRow[]> {
   return tx.$queryRaw<CombinationRow[]>`
     WITH ${itemsCte(survey)},
-    picked AS (SELECT * FROM items WHERE scope = '' AND question_id = ANY(${questionIds}::text[])),
-    labels AS (SELECT question_id, item, mode() WITHIN GROUP (ORDER BY spelling) AS label FROM picked GROUP BY question_id, item),
-    sets AS (SELECT question_id, array_agg(DISTINCT item ORDER BY item) AS items FROM picked GROUP BY question_id, reply_id),
-    grouped AS (SELECT question_id, items, count(*)::int AS readers FROM sets WHERE cardinality(items) >= 2 GROUP BY question_id, items),
+    picked AS (SELECT * FROM items WHERE question_id = ANY(${questionIds}::text[])),
+    labels AS (
+      SELECT question_id, scope, item, mode() WITHIN GROUP (ORDER BY spelling) AS label FROM picked GROUP BY question_id, scope, item
+    ),
+    sets AS (
+      SELECT question_id, scope, array_agg(DISTINCT item ORDER BY item) AS items FROM picked GROUP BY question_id, scope, reply_id
+    ),
+    grouped AS (
+      SELECT question_id, scope, items, count(*)::int AS readers FROM sets WHERE cardinality(items) >= 2 GROUP BY question_id, scope, items
+    ),
     ranked AS (
       SELECT *, (sum(readers) OVER w)::int AS several, row_number() OVER (w ORDER BY readers DESC, items) AS rank
-      FROM grouped WINDOW w AS (PARTITION BY question_id)
+      FROM grouped WINDOW w AS (PARTITION BY question_id, scope)
     )
-    SELECT t.question_id AS "questionId", t.items, t.readers, t.several, array_agg(l.label ORDER BY u.i) AS labels
+    SELECT t.question_id AS "questionId", t.scope, t.items, t.readers, t.several, array_agg(l.label ORDER BY u.i) AS labels
     FROM ranked t
     CROSS JOIN unnest(t.items) WITH ORDINALITY AS u(item, i)
-    JOIN labels l ON l.question_id = t.question_id AND l.item = u.item
+    JOIN labels l ON l.question_id = t.question_id AND l.scope = t.scope AND l.item = u.item
     WHERE t.rank <= ${limits.combinations}
-    GROUP BY t.question_id, t.rank, t.items, t.readers, t.several
-    ORDER BY t.question_id, t.rank`;
+    GROUP BY t.question_id, t.scope, t.rank, t.items, t.readers, t.several
+    ORDER BY t.question_id, t.scope, t.rank`;
 }
 
 /** Answers to quotable questions from readers who consented, oldest reply first. */

@@ -69,7 +69,7 @@ export function buildTally(survey: Survey, rows: TallyRows): Tally {
   const counts = groupBy(rows.counts, (row) => at(row.questionId, row.scope));
   const totals = new Map(rows.totals.map((row) => [at(row.questionId, row.scope), row]));
   const quotes = groupBy(rows.quotes, (row) => at(row.questionId, row.scope));
-  const combinations = groupBy(rows.combinations, (row) => row.questionId);
+  const combinations = groupBy(rows.combinations, (row) => at(row.questionId, row.scope));
 
   const section = (question: Question, scope: string, base: number): Section | null => {
     if (question.kind === 'text') {
@@ -77,7 +77,8 @@ export function buildTally(survey: Survey, rows: TallyRows): Tally {
     }
     const total = totals.get(at(question.id, scope));
     if (!total) return null;
-    return countSection(question, base, total, counts.get(at(question.id, scope)) ?? [], combinations.get(question.id) ?? []);
+    const key = at(question.id, scope);
+    return countSection(question, base, total, counts.get(key) ?? [], combinations.get(key) ?? []);
   };
 
   const blocks: Block[] = [];

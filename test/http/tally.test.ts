@@ -5,8 +5,10 @@ import express, { type Express } from 'express';
 import request from 'supertest';
 import { errorHandler } from '../../src/http/errors.ts';
 import { setStatus } from '../../src/moderation/actions.ts';
+import { surveySchema } from '../../src/surveys/schema.ts';
 import { csvLine } from '../../src/tally/export.ts';
 import { exportRoutes } from '../../src/tally/export-routes.ts';
+import { computeTally } from '../../src/tally/service.ts';
 import { fixturesDir, projectDir, useTestApp } from '../helpers/app.ts';
 import { postForm, secretOf } from '../helpers/forms.ts';
 import { publishReply, visibleText } from '../helpers/tally.ts';
@@ -178,6 +180,38 @@ describe('the cached tally', () => {
     // A write that bypasses Postbag's own actions does not bump the counter: the cache shows it is used.
     await t.db.reply.updateMany({ data: { status: 'rejected' } });
     assert.match(await tallyText(), /1 reply counted/);
+  });
+});
+
+describe('a multiple choice asked per option', () => {
+  test('is counted per option, with its own combinations', async () => {
+    const survey = surveySchema.parse({
+      slug: 'languages',
+      title: 'Languages',
+      published: '2026-10-01',
+      open: true,
+      questions: [
+        { id: 'os', kind: 'choice', label: 'Which systems?', multiple: true, options: [{ id: 'linux', label: 'Linux' }, { id: 'bsd', label: 'BSD' }] },
+        { id: 'langs', kind: 'choice', each: 'os', multiple: true, label: 'Which languages there?', options: [{ id: 'c', label: 'C' }, { id: 'go', label: 'Go' }, { id: 'zig', label: 'Zig' }] },
+      ],
+    });
+    const surveys = new Map([[survey.slug, survey]]);
+    await publishReply(t.db, surveys, [['os', 'linux'], ['os', 'bsd'], ['langs.linux', 'c'], ['langs.linux', 'go'], ['langs.bsd', 'c']], { survey: 'languages' });
+    await publishReply(t.db, surveys, [['os', 'linux'], ['langs.linux', 'go'], ['langs.linux', 'c'], ['langs.linux', 'zig']], { survey: 'languages' });
+    const tally = await computeTally(t.db, survey);
+    const linux = tally.blocks.find((block) => block.type === 'group' && block.label === 'Linux');
+    assert.ok(linux?.type === 'group');
+    const section = linux.sections[0]!;
+    assert.ok(section.type === 'counts');
+    assert.deepEqual(section.counts.map((c) => `${c.label} ${c.readers} ${c.percent}%`), ['C 2 100%', 'Go 2 100%', 'Zig 1 50%']);
+    assert.deepEqual(section.several, {
+      readers: 2,
+      percent: 100,
+      combinations: [{ labels: ['C', 'Go'], readers: 1 }, { labels: ['C', 'Go', 'Zig'], readers: 1 }],
+    });
+    const bsd = tally.blocks.find((block) => block.type === 'group' && block.label === 'BSD');
+    assert.ok(bsd?.type === 'group' && bsd.sections[0]?.type === 'counts');
+    assert.deepEqual(bsd.sections[0].several, { readers: 0, percent: 0, combinations: [] });
   });
 });
 
