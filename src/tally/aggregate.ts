@@ -13,7 +13,7 @@ import type { Survey } from '../surveys/schema.ts';
 type Tx = Prisma.TransactionClient;
 
 /** Beyond these, a section says how many more there are instead of listing them. */
-export const limits = { names: 30, combinations: 5, quotes: 100 } as const;
+export const tallyLimits = { names: 30, combinations: 5, quotes: 100 } as const;
 
 /**
  * What an answer counts as: `option:<id>` (a listed option), `name:<catalog id>` (a typed name
@@ -35,7 +35,7 @@ export interface SectionTotalRow {
   scope: string;
   /** Readers who gave at least one answer. */
   answered: number;
-  /** Distinct items, including those beyond `limits.names` that were left out. */
+  /** Distinct items, including those beyond `tallyLimits.names` that were left out. */
   items: number;
 }
 
@@ -55,7 +55,7 @@ export interface QuoteRow {
   scope: string;
   text: string;
   displayName: string | null;
-  /** Consented quotes in this section, including those beyond `limits.quotes`. */
+  /** Consented quotes in this section, including those beyond `tallyLimits.quotes`. */
   total: number;
 }
 
@@ -96,7 +96,7 @@ export async function aggregateTally(db: Db, survey: Survey): Promise<TallyRows>
 
 /**
  * Readers per item and per section in one pass (grouping sets): the rows with `total` are the
- * sections' totals. Listed options always come back; typed names beyond `limits.names` do not.
+ * sections' totals. Listed options always come back; typed names beyond `tallyLimits.names` do not.
  */
 async function countItems(tx: Tx, survey: Survey): Promise<{ counts: CountRow[]; totals: SectionTotalRow[] }> {
   const rows = await tx.$queryRaw<(CountRow & { total: boolean; items: number })[]>`
@@ -110,7 +110,7 @@ async function countItems(tx: Tx, survey: Survey): Promise<{ counts: CountRow[];
     SELECT question_id AS "questionId", scope, item, total, label, readers, items FROM (
       SELECT *, row_number() OVER (PARTITION BY question_id, scope, total ORDER BY readers DESC, label, item) AS rank FROM grouped
     ) ranked
-    WHERE total OR rank <= ${limits.names} OR item LIKE 'option:%'
+    WHERE total OR rank <= ${tallyLimits.names} OR item LIKE 'option:%'
     ORDER BY question_id, scope, rank`;
   return {
     counts: rows.filter((row) => !row.total).map(({ questionId, scope, item, label, readers }) => ({ questionId, scope, item, label, readers })),
@@ -140,7 +140,7 @@ async function commonCombinations(tx: Tx, survey: Survey, questionIds: string[])
     FROM ranked t
     CROSS JOIN unnest(t.items) WITH ORDINALITY AS u(item, i)
     JOIN labels l ON l.question_id = t.question_id AND l.scope = t.scope AND l.item = u.item
-    WHERE t.rank <= ${limits.combinations}
+    WHERE t.rank <= ${tallyLimits.combinations}
     GROUP BY t.question_id, t.scope, t.rank, t.items, t.readers, t.several
     ORDER BY t.question_id, t.scope, t.rank`;
 }
@@ -155,7 +155,7 @@ async function consentedQuotes(tx: Tx, survey: Survey, questionIds: string[]): P
       WHERE r.survey_slug = ${survey.slug} AND r.status = 'approved' AND r.consent_quote AND a.question_id = ANY(${questionIds}::text[])
       WINDOW w AS (PARTITION BY a.question_id, a.scope ORDER BY r.created_at, r.id, a.position)
     ) ranked
-    WHERE rank <= ${limits.quotes}
+    WHERE rank <= ${tallyLimits.quotes}
     ORDER BY question_id, scope, rank`;
 }
 

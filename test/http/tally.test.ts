@@ -9,6 +9,7 @@ import { surveySchema } from '../../src/surveys/schema.ts';
 import { csvLine } from '../../src/tally/export.ts';
 import { exportRoutes } from '../../src/tally/export-routes.ts';
 import { computeTally } from '../../src/tally/service.ts';
+import { bumpTallyVersion } from '../../src/tally/version.ts';
 import { fixturesDir, projectDir, useTestApp } from '../helpers/app.ts';
 import { postForm, secretOf } from '../helpers/forms.ts';
 import { publishReply, visibleText } from '../helpers/tally.ts';
@@ -96,6 +97,24 @@ describe('GET /s/:slug/tally', () => {
     assert.doesNotMatch(text, /Do not quote me|Carol|Still pending/);
     assert.doesNotMatch(res.text, /example\.org/);
     assert.doesNotMatch(text, /how do they compare/, 'a question nobody answered has no section');
+  });
+
+  test('cuts long lists of names and quotes, saying how many more there are', async () => {
+    await t.db.$executeRaw`
+      INSERT INTO reply (id, survey_slug, status, secret_hash, consent_quote, moderated_at)
+      SELECT gen_random_uuid(), 'leaving-session', 'approved', 'many-' || i, true, now() FROM generate_series(1, 101) AS i`;
+    await t.db.$executeRaw`
+      INSERT INTO answer (reply_id, question_id, scope, position, value, name_key)
+      SELECT id, q.question_id, q.scope, 0, q.prefix || secret_hash, CASE WHEN q.scope = '' THEN NULL ELSE 'client' || secret_hash END
+      FROM reply CROSS JOIN (VALUES ('messengers', '', ''), ('why', '', 'Because '), ('clients', 'matrix', 'Client ')) AS q(question_id, scope, prefix)`;
+    await t.db.$executeRaw`UPDATE answer SET value = 'matrix' WHERE question_id = 'messengers'`;
+    await bumpTallyVersion(t.db);
+    const text = await tallyText();
+    assert.match(text, /101 replies counted/);
+    assert.equal((text.match(/Client many-\d+ 1 1%/g) ?? []).length, 30);
+    assert.match(text, /71 more names were given, each by fewer readers\./);
+    assert.equal((text.match(/Because many-\d+ — anonymous/g) ?? []).length, 100);
+    assert.match(text, /And 1 more quote not shown here\./);
   });
 
   test('escapes what readers typed', async () => {
