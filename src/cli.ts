@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
 import { readNewPassword } from './admin/read-password.ts';
 import { PasswordError, setAuthorPassword } from './admin/password.ts';
+import { DataDirBusy } from './db/app-lock.ts';
 import { connectionFor, openDatabase } from './db/database.ts';
 import { applyMigrations, createMigration } from './db/migrations.ts';
 import { exportTally } from './gemtext/export.ts';
@@ -92,7 +93,7 @@ try {
   await program.parseAsync();
 } catch (err) {
   // Mistakes in the environment or a survey file are the user's to fix: say what, not where in the code.
-  const known = err instanceof ConfigError || err instanceof SurveyFileError || err instanceof PasswordError || err instanceof PostFileError;
+  const known = [ConfigError, SurveyFileError, PasswordError, PostFileError, DataDirBusy].some((type) => err instanceof type);
   console.error(known ? (err as Error).message : err);
   process.exitCode = 1;
 }

@@ -41,7 +41,7 @@ describe('the moderation queue', () => {
       .expect(303);
     const statuses = Object.fromEntries((await t.db.reply.findMany()).map((r) => [r.id, r.status]));
     assert.deepEqual(statuses, { [a.id]: 'approved', [b.id]: 'approved', [c.id]: 'rejected', [untouched.id]: 'pending' });
-    assert.ok((await currentTallyVersion(t.db)) > before, 'the tally will be recomputed');
+    assert.notEqual(await currentTallyVersion(t.db), before, 'the tally will be recomputed');
     const page = await agent.get('/admin/replies?status=approved').expect(200);
     assert.match(page.text, /Approved \(2\)/);
     assert.match(page.text, /Rejected \(1\)/);
