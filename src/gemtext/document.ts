@@ -65,6 +65,15 @@ export class GemtextDocument {
     return this.#push(clean === '' ? '' : ` ${clean}`);
   }
 
+  /**
+   * The capsule's footer line, written exactly as its pages have it: `[Last updated: YYYY-MM-DD]`.
+   * It starts with the builder's bracket and holds only a checked date, so it needs no space.
+   */
+  lastUpdated(date: string): this {
+    if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(date)) throw new GemtextError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+    return this.#push(`[Last updated: ${date}]`);
+  }
+
   /** A list item on one line. */
   listItem(text: string): this {
     return this.#push(`* ${oneLine(text)}`);

@@ -19,7 +19,7 @@ export function tallyPage(tally: Tally, doc = new GemtextDocument()): string {
   doc.text(summary(tally));
   writeSections(doc, tally);
   doc.blank().link('../', 'Up One Level').link('/', 'Home');
-  doc.text(`[Last updated: ${tally.lastApproval ?? tally.published}]`);
+  doc.lastUpdated(tally.lastApproval ?? tally.published);
   return doc.toString();
 }
 

@@ -157,7 +157,7 @@ describe('GET /s/:slug/tally.gmi', () => {
     assert.match(res.text, /^ 2 100% █{20} Matrix$/m);
     assert.match(res.text, /^ 1  50% █{10}░{10} XMPP$/m);
     assert.match(res.text, /^> Federation\.\n — anonymous$/m);
-    assert.ok(res.text.endsWith('=> ../ Up One Level\n=> / Home\n [Last updated: 2026-05-09]\n'));
+    assert.ok(res.text.endsWith('=> ../ Up One Level\n=> / Home\n[Last updated: 2026-05-09]\n'));
   });
 
   test('answers 404 for an unknown survey', async () => {

@@ -72,9 +72,13 @@ class RecordingDocument extends GemtextDocument {
     this.calls.push({ method: 'blank', args: [] });
     return super.blank();
   }
+  override lastUpdated(...args: Parameters<GemtextDocument['lastUpdated']>) {
+    this.calls.push({ method: 'lastUpdated', args });
+    return super.lastUpdated(...args);
+  }
 }
 
-type Method = 'heading' | 'text' | 'listItem' | 'quote' | 'link' | 'preformatted' | 'blank';
+type Method = 'heading' | 'text' | 'listItem' | 'quote' | 'link' | 'preformatted' | 'blank' | 'lastUpdated';
 
 /**
  * The line types the exporter chose, call by call. How many lines a call wrote is read from the
@@ -259,7 +263,7 @@ describe('the gemtext tally', () => {
 
 => ../ Up One Level
 => / Home
- [Last updated: 2026-09-20]
+[Last updated: 2026-09-20]
 `,
     );
     assert.equal(tallyPage(tally), page, 'the same tally, the same bytes');

@@ -472,3 +472,10 @@ describe('properties', () => {
     );
   });
 });
+
+describe('the footer line', () => {
+  test('is written exactly as the capsule writes it, and takes only a date', () => {
+    assert.equal(new GemtextDocument().lastUpdated('2026-05-01').toString(), '[Last updated: 2026-05-01]\n');
+    assert.throws(() => new GemtextDocument().lastUpdated('2026-05-01]\n=> evil'), GemtextError);
+  });
+});
