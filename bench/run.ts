@@ -5,38 +5,27 @@
 // embedded server started for the run is stopped: the command ends by itself.
 //   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres   use that server
 //   (unset)                                                         an embedded PostgreSQL in a temporary folder
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { pino } from 'pino';
 import request from 'supertest';
 import { adminSessions } from '../src/admin/session.ts';
 import { createApp } from '../src/app.ts';
 import { seedCatalog } from '../src/catalog/service.ts';
 import { openDb } from '../src/db/client.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
+import { withClient } from '../src/db/with-client.ts';
 import { loadSurveys } from '../src/surveys/load.ts';
 import { TallyCache } from '../src/tally/cache.ts';
 import { computeTally } from '../src/tally/service.ts';
+import { scratchServer } from '../test/helpers/scratch-server.ts';
 import { withDatabaseName } from '../test/helpers/urls.ts';
 import { fillReplies } from './fill.ts';
 
 const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const replies = Number(process.argv[2] ?? 100_000);
 if (!Number.isInteger(replies) || replies < 1) throw new Error(`Give a number of replies, not "${process.argv[2]}".`);
-
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = process.hrtime.bigint();
@@ -53,25 +42,18 @@ async function series(n: number, run: () => Promise<unknown>): Promise<string> {
   return `first ${times[0]!.toFixed(1)} ms, median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms (${n} runs)`;
 }
 
-let serverUrl = process.env.BENCH_DATABASE_URL;
-let stopEmbedded = async () => {};
-let tempDir: string | undefined;
-if (!serverUrl) {
-  tempDir = await mkdtemp(path.join(os.tmpdir(), 'postbag-bench-'));
-  const server = await startEmbeddedPostgres(tempDir);
-  serverUrl = server.serverUrl;
-  stopEmbedded = server.stop;
-}
+const server = await scratchServer(process.env.BENCH_DATABASE_URL, 'bench');
+const { serverUrl } = server;
 const name = `postbag_bench_${process.pid}`;
 const url = withDatabaseName(serverUrl, name);
-await onServer(serverUrl, `CREATE DATABASE ${name}`);
+await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
 const db = openDb(url);
 try {
   await applyMigrations(url);
   const surveys = await loadSurveys(path.join(projectDir, 'surveys'));
   const survey = surveys.get('leaving-session')!;
   await seedCatalog(db, surveys.values());
-  console.log(`PostgreSQL: ${tempDir ? 'embedded' : 'BENCH_DATABASE_URL'}; ${os.cpus().length} CPUs`);
+  console.log(`PostgreSQL: ${server.embedded ? 'embedded' : 'BENCH_DATABASE_URL'}; ${os.cpus().length} CPUs`);
 
   const fill = await timed(() => fillReplies(db, replies));
   const answers = await db.answer.count();
@@ -91,7 +73,6 @@ try {
   }
 } finally {
   await db.$disconnect();
-  await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await stopEmbedded();
-  if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  await server.stop();
 }

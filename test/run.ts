@@ -5,13 +5,12 @@
 //   npm test                       every test
 //   npm test -- test/http/x.test.ts   some files
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withClient } from '../src/db/with-client.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
+import { withClient } from '../src/db/with-client.ts';
+import { scratchServer } from './helpers/scratch-server.ts';
 import { withDatabaseName } from './helpers/urls.ts';
 
 const testDir = path.dirname(fileURLToPath(import.meta.url));
@@ -25,16 +24,9 @@ async function testFiles(dir: string): Promise<string[]> {
 }
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : await testFiles(testDir);
-let serverUrl = process.env.TEST_DATABASE_URL;
-let stopEmbedded = async () => {};
-let tempDir: string | undefined;
-if (!serverUrl) {
-  tempDir = await mkdtemp(path.join(os.tmpdir(), 'postbag-test-'));
-  const server = await startEmbeddedPostgres(tempDir);
-  serverUrl = server.serverUrl;
-  stopEmbedded = server.stop;
-}
-console.log(`# PostgreSQL: ${tempDir ? 'embedded' : 'TEST_DATABASE_URL'}`);
+const server = await scratchServer(process.env.TEST_DATABASE_URL, 'test');
+const { serverUrl } = server;
+console.log(`# PostgreSQL: ${server.embedded ? 'embedded' : 'TEST_DATABASE_URL'}`);
 
 const template = `postbag_test_${process.pid}`;
 let exitCode = 1;
@@ -51,7 +43,6 @@ try {
     const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${template}%`]);
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   });
-  await stopEmbedded();
-  if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  await server.stop();
 }
 process.exitCode = exitCode;
