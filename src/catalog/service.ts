@@ -3,6 +3,7 @@
 // come from here too.
 import type { Db } from '../db/client.ts';
 import type { CatalogEntry, Survey } from '../surveys/schema.ts';
+import { bumpTallyVersion } from '../tally/version.ts';
 import { nameKey } from './normalise.ts';
 
 interface Seed {
@@ -14,7 +15,8 @@ interface Seed {
 
 /**
  * Adds the survey files' names and aliases that the catalog lacks. Existing rows are left as
- * they are (the author may have remapped an alias), and concurrent starts are harmless.
+ * they are (the author may have remapped an alias), and concurrent starts are harmless. A new
+ * alias can change how names are counted, so it bumps the tally version for every instance.
  */
 export async function seedCatalog(db: Db, surveys: Iterable<Survey>): Promise<void> {
   const seeds = [...surveys].flatMap((survey) =>
@@ -23,20 +25,20 @@ export async function seedCatalog(db: Db, surveys: Iterable<Survey>): Promise<vo
     ),
   );
   if (seeds.length === 0) return;
-  await db.catalogName.createMany({
-    data: seeds.map(({ scope, kind, name }) => ({ scope, kind, name })),
-    skipDuplicates: true,
+  await db.$transaction(async (tx) => {
+    await tx.catalogName.createMany({ data: seeds.map(({ scope, kind, name }) => ({ scope, kind, name })), skipDuplicates: true });
+    const names = await tx.catalogName.findMany({ select: { id: true, scope: true, kind: true, name: true } });
+    const idOf = new Map(names.map((n) => [`${n.scope}\u0000${n.kind}\u0000${n.name}`, n.id]));
+    const aliases = seeds.flatMap((seed) => {
+      const nameId = idOf.get(`${seed.scope}\u0000${seed.kind}\u0000${seed.name}`)!;
+      return [seed.name, ...seed.aliases]
+        .map(nameKey)
+        .filter((key) => key !== '')
+        .map((key) => ({ scope: seed.scope, kind: seed.kind, key, nameId }));
+    });
+    const added = await tx.catalogAlias.createMany({ data: aliases, skipDuplicates: true });
+    if (added.count > 0) await bumpTallyVersion(tx);
   });
-  const names = await db.catalogName.findMany({ select: { id: true, scope: true, kind: true, name: true } });
-  const idOf = new Map(names.map((n) => [`${n.scope}\u0000${n.kind}\u0000${n.name}`, n.id]));
-  const aliases = seeds.flatMap((seed) => {
-    const nameId = idOf.get(`${seed.scope}\u0000${seed.kind}\u0000${seed.name}`)!;
-    return [seed.name, ...seed.aliases]
-      .map(nameKey)
-      .filter((key) => key !== '')
-      .map((key) => ({ scope: seed.scope, kind: seed.kind, key, nameId }));
-  });
-  await db.catalogAlias.createMany({ data: aliases, skipDuplicates: true });
 }
 
 function toSeed(scope: string, kind: string, entry: CatalogEntry): Seed {

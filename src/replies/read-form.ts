@@ -83,9 +83,13 @@ export function readReplyForm(survey: Survey, fields: FormFields): ReadResult {
       for (const name of distinctNames(values, field, limits.name, errors)) add(name, false, nameKey(name));
       return;
     }
-    const chosen = readChoice(question, fields.get(field) ?? [], field, errors);
+    // A listed option typed under "other" ("Matrix" again) counts as picking it, once.
+    const optionOf = new Map(question.options.flatMap((o) => [[nameKey(o.label), o.id] as const, [nameKey(o.id), o.id] as const]));
+    const typed = question.other && scope === '' ? readOthers(question, fields, errors) : [];
+    const others = typed.filter((name) => !optionOf.has(nameKey(name)));
+    const chosen = [...new Set([...readChoice(question, fields.get(field) ?? [], field, errors), ...typed.flatMap((name) => optionOf.get(nameKey(name)) ?? [])])];
+    if (!question.multiple && chosen.length + others.length > 1) errors[field] ??= 'Please pick only one.';
     chosen.forEach((optionId) => add(optionId, false, null));
-    const others = question.other && scope === '' ? readOthers(question, fields, errors) : [];
     others.forEach((name) => add(name, true, nameKey(name)));
     if (scope === '') picked.set(question.id, new Set(chosen));
   }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import request from 'supertest';
+import { seedCatalog } from '../../src/catalog/service.ts';
+import { currentTallyVersion } from '../../src/tally/version.ts';
 import { signedIn, storeReply } from '../helpers/admin.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { postForm, secretOf } from '../helpers/forms.ts';
@@ -67,6 +69,16 @@ describe('one name for each client and provider', () => {
     const results = await Promise.all([map('katzen'), map('katzenpost')]);
     assert.deepEqual(results.map((r) => r.status), [303, 303]);
     assert.equal(knownCount((await agent.get('/admin/names')).text, 'Katzenpost'), 2);
+  });
+
+  test('a survey file with a new alias changes the tally version at start; the same file again does not', async () => {
+    const before = await currentTallyVersion(t.db);
+    await seedCatalog(t.db, t.surveys.values());
+    assert.equal(await currentTallyVersion(t.db), before, 'nothing new: other instances keep their tally');
+    const survey = t.surveys.get('leaving-session')!;
+    const extended = { ...survey, catalog: { ...survey.catalog, matrix: { ...survey.catalog.matrix, client: [{ name: 'Element', aliases: ['elementdesktopapp'] }] } } };
+    await seedCatalog(t.db, [extended]);
+    assert.notEqual(await currentTallyVersion(t.db), before);
   });
 
   test('spam does not count, and an empty name is refused', async () => {

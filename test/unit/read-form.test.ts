@@ -30,6 +30,31 @@ describe('reading a reply form', () => {
     assert.deepEqual(missing, { ok: false, errors: { 'name.dog': 'Please answer this question.' } });
   });
 
+  test('a listed option typed under "other" counts as picking it, once', () => {
+    const withOther = parseSurveyFile(
+      'm.json',
+      JSON.stringify({
+        slug: 'm',
+        title: 'M',
+        published: '2026-01-01',
+        open: true,
+        questions: [
+          { id: 'm', kind: 'choice', label: 'Which?', multiple: true, options: [{ id: 'deltachat', label: 'Delta Chat' }], other: { label: 'Others', catalog: 'messenger' } },
+          { id: 'c', kind: 'names', label: 'Clients?', each: 'm', catalog: 'client' },
+        ],
+      }),
+    );
+    const result = readReplyForm(withOther, fields([['m', 'deltachat'], ['m.other', 'delta-chat, DELTACHAT, Signal'], ['c.deltachat', 'ArcaneChat']]));
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.reply.answers.map((a) => [a.questionId, a.value, a.isOther]), [
+      ['m', 'deltachat', false],
+      ['m', 'Signal', true],
+      ['c', 'ArcaneChat', false],
+    ]);
+    const typedOnly = readReplyForm(withOther, fields([['m.other', 'Delta Chat'], ['c.deltachat', 'ArcaneChat']]));
+    assert.ok(typedOnly.ok, 'typing the option is as good as ticking it, for its own questions too');
+  });
+
   test('names typed twice in other spellings are kept once, in the order typed', () => {
     const result = readReplyForm(survey, fields([['pets', 'cat'], ['name.cat', 'Mog'], ['name.cat', ' MOG ']]));
     assert.ok(result.ok);
