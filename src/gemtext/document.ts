@@ -102,14 +102,15 @@ export class GemtextDocument {
   }
 
   /**
-   * A preformatted block: the alt text on the opening toggle, then each line after a space (so
-   * none can start with the closing toggle), then the closing toggle. Breaks inside an entry of
-   * `lines` make more lines; blank lines (or lines of spaces only) are written empty.
+   * A preformatted block: the alt text on the opening toggle, then one row per entry of `lines`
+   * after a space (so none can start with the closing toggle), then the closing toggle. Breaks
+   * inside an entry become spaces, so a name cannot add a row of its own to a chart; spacing
+   * inside a row is kept for alignment. Blank rows (or rows of spaces only) are written empty.
    */
   preformatted(alt: string, lines: readonly string[]): this {
     this.#push(`${TOGGLE}${oneLine(alt)}`);
-    for (const line of lines.flatMap((entry) => readerLines(entry))) {
-      this.#push(line.trim() === '' ? '' : ` ${cutToLength(line, MAX_LINE_LENGTH)}`);
+    for (const row of lines.map((entry) => readerLines(entry).join(' '))) {
+      this.#push(row.trim() === '' ? '' : ` ${cutToLength(row, MAX_LINE_LENGTH)}`);
     }
     return this.#push(TOGGLE);
   }

@@ -162,7 +162,7 @@ function combinationLabels(question: ChoiceQuestion, row: CombinationRow): strin
   const options = question.options.map((option) => optionItem(option.id));
   return row.items
     .map((item, i) => ({ position: options.indexOf(item), label: itemLabel(question, item, row.labels[i] ?? item) }))
-    .sort((a, b) => (a.position === -1 ? options.length : a.position) - (b.position === -1 ? options.length : b.position) || a.label.localeCompare(b.label))
+    .sort((a, b) => (a.position === -1 ? options.length : a.position) - (b.position === -1 ? options.length : b.position) || a.label.localeCompare(b.label, 'en'))
     .map(({ label }) => label);
 }
 

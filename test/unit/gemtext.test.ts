@@ -115,6 +115,11 @@ describe('hostile reader text', () => {
     assertPreformattedBlock(build((d) => d.preformatted('```', ['a\n```\nb'])));
   });
 
+  test('a line break inside a chart row cannot add a row of its own', () => {
+    const block = build((d) => d.preformatted('chart', [' 1  10% ██ Tiny\n999 100% ████████ Fake']));
+    assert.equal(block.source, '```chart\n  1  10% ██ Tiny 999 100% ████████ Fake\n```\n');
+  });
+
   test('"#" makes no heading', () => {
     const { text, listItem } = assertSafeEverywhere('#hashtag');
     assert.equal(text.source, ' #hashtag\n');
