@@ -30,6 +30,8 @@ export async function listQueue(db: Db, query: QueueQuery) {
   if (query.after) {
     const { createdAt, id } = query.after;
     const beyond = direction === 'desc' ? 'lt' : 'gt';
+    // The plain bound lets PostgreSQL start the index scan at the cursor; the OR alone would not.
+    and.push({ createdAt: { [`${beyond}e`]: createdAt } });
     and.push({ OR: [{ createdAt: { [beyond]: createdAt } }, { createdAt, id: { [beyond]: id } }] });
   }
   const rows = await db.reply.findMany({

@@ -24,7 +24,10 @@ async function* replyBatches(db: Db, survey: Survey, which: ExportedReplies): As
       where: {
         surveySlug: survey.slug,
         ...(which === 'approved' ? { status: 'approved' as const } : {}),
-        ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+        // The plain `gte` lets PostgreSQL start the index scan at the cursor; the OR alone would not.
+        ...(after
+          ? { createdAt: { gte: after.createdAt }, OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+          : {}),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: BATCH,
