@@ -45,6 +45,15 @@ export function placeSection(post: string, slug: string, section: string, file =
     }
   });
 
+  const before = begins[0] ?? lines.length;
+  const unclosed = unclosedToggle(lines.slice(0, before));
+  if (unclosed !== null) {
+    throw new PostFileError(
+      `${file}, line ${unclosed + 1}, opens a preformatted block that is still open where the tally goes; ` +
+        'the tally would be drawn inside out. Close the block with a line of three backticks.',
+    );
+  }
+
   if (begins.length === 0 && ends.length === 0) {
     const separation = post === '' ? '' : post.endsWith(`${eol}${eol}`) ? '' : post.endsWith(eol) ? eol : eol + eol;
     return `${post}${separation}${begin}${eol}${body}${end}${eol}`;
@@ -57,6 +66,15 @@ Fix the markers by hand (remove both, with the old tally between them, to have t
   }
   // Split on LF only, each line keeps its CR: joining back restores the author's bytes.
   return `${lines.slice(0, first + 1).join('\n')}\n${body}${lines.slice(last).join('\n')}`;
+}
+
+/** The index of a preformat toggle left open at the end of `lines`, or null when all are closed. */
+function unclosedToggle(lines: readonly string[]): number | null {
+  let open: number | null = null;
+  lines.forEach((line, i) => {
+    if (line.startsWith('```')) open = open === null ? i : null;
+  });
+  return open;
 }
 
 function describeMarkers(begins: number[], ends: number[]): string {

@@ -27,6 +27,14 @@ async function postFile(content: string | Buffer): Promise<string> {
 }
 
 describe('placeSection', () => {
+  test('refuses a post whose preformatted block is still open where the tally goes', () => {
+    const open = '# Post\n```sh\nls\n';
+    assert.throws(() => placeSection(open, SLUG, SECTION, 'post.gmi'), (err) => err instanceof PostFileError && /post\.gmi, line 2, opens a preformatted block/.test(err.message));
+    const markerInsideBlock = `# Post\n\`\`\`\n${begin}\n${end}\n\`\`\`\n`;
+    assert.throws(() => placeSection(markerInsideBlock, SLUG, SECTION), PostFileError);
+    assert.doesNotThrow(() => placeSection('# Post\n```\ncode\n```\n', SLUG, SECTION));
+  });
+
   test('the first time, adds the markers and the section after the post, separated by a blank line', () => {
     assert.equal(placeSection(POST, SLUG, SECTION), `${POST}\n${begin}\n${SECTION}${end}\n`);
     assert.equal(placeSection('No newline at the end', SLUG, SECTION), `No newline at the end\n\n${begin}\n${SECTION}${end}\n`);
