@@ -1,6 +1,7 @@
 // Writing the tally into the author's capsule files: a page of its own (`--out`), or a section
-// at the end of an existing post between two marker lines (`--append`), replaced in place by
-// later runs wherever the author moved it. The author's text outside the markers is never
+// at the end of an existing post between two marker lines (`--append`: above the page's
+// footer of links and `[Last updated: …]` when it has one), replaced in place by later runs
+// wherever the author moved it. The author's text outside the markers is never
 // changed (not even its line endings or invalid bytes: a post that is not UTF-8 is refused),
 // a marker pair that is incomplete, repeated or altered is reported and never guessed at, a
 // run with nothing new writes nothing, and every write goes to a temporary file in the same
@@ -55,8 +56,11 @@ export function placeSection(post: string, slug: string, section: string, file =
   }
 
   if (begins.length === 0 && ends.length === 0) {
-    const separation = post === '' ? '' : post.endsWith(`${eol}${eol}`) ? '' : post.endsWith(eol) ? eol : eol + eol;
-    return `${post}${separation}${begin}${eol}${body}${end}${eol}`;
+    const footer = footerStart(lines);
+    const head = footer === null ? post : lines.slice(0, footer).join('\n') + '\n';
+    const separation = head === '' ? '' : head.endsWith(`${eol}${eol}`) ? '' : head.endsWith(eol) ? eol : eol + eol;
+    const tail = footer === null ? '' : eol + lines.slice(footer).join('\n');
+    return `${head}${separation}${begin}${eol}${body}${end}${eol}${tail}`;
   }
   const [first] = begins;
   const [last] = ends;
@@ -66,6 +70,21 @@ Fix the markers by hand (remove both, with the old tally between them, to have t
   }
   // Split on LF only, each line keeps its CR: joining back restores the author's bytes.
   return `${lines.slice(0, first + 1).join('\n')}\n${body}${lines.slice(last).join('\n')}`;
+}
+
+/**
+ * Where the capsule's page footer starts (its "Up One Level" and "Home" links and the closing
+ * `[Last updated: …]` line), so the tally goes at the end of the post's text, above the
+ * footer; null when the post does not end that way, and the tally goes at the very end.
+ */
+function footerStart(lines: readonly string[]): number | null {
+  const text = (i: number) => lines[i]!.replace(/\r$/, '');
+  let last = lines.length - 1;
+  while (last >= 0 && text(last) === '') last--;
+  if (last < 0 || !text(last).startsWith('[Last updated:')) return null;
+  let start = last;
+  while (start > 0 && text(start - 1).startsWith('=>')) start--;
+  return start;
 }
 
 /** The index of a preformat toggle left open at the end of `lines`, or null when all are closed. */

@@ -80,8 +80,9 @@ describe('postbag export', () => {
     assert.equal(first.code, 0, first.output);
     assert.match(first.output, /between the lines "\[postbag tally begin: leaving-session\]" and "\[postbag tally end: leaving-session\]"/);
     const written = await readFile(post, 'utf8');
-    assert.ok(written.startsWith(`${POST}\n[postbag tally begin: leaving-session]\n What readers answered, counted by Postbag. 3 replies counted`));
-    assert.ok(written.endsWith('[postbag tally end: leaving-session]\n'));
+    const footer = '=> ../ Up One Level\n=> / Home\n[Last updated: 2026-05-01]\n';
+    assert.ok(written.startsWith(`${POST.slice(0, -footer.length)}[postbag tally begin: leaving-session]\n What readers answered, counted by Postbag. 3 replies counted`));
+    assert.ok(written.endsWith(`[postbag tally end: leaving-session]\n\n${footer}`), 'the tally goes above the page footer');
     const { mtimeMs } = await stat(post);
 
     const second = await postbagExport('leaving-session', '--append', post);
@@ -94,9 +95,10 @@ describe('postbag export', () => {
     await approveSome();
     const post = await newPost('moved.gmi');
     await postbagExport('leaving-session', '--append', post);
-    const [before, section] = (await readFile(post, 'utf8')).split('[postbag tally begin: leaving-session]\n');
+    const [before, rest] = (await readFile(post, 'utf8')).split('[postbag tally begin: leaving-session]\n');
+    const [section] = rest!.split('[postbag tally end: leaving-session]\n');
     const authorsEnding = '\nThanks to everyone who answered.\n';
-    await writeFile(post, `${before}[postbag tally begin: leaving-session]\n${section}${authorsEnding}`);
+    await writeFile(post, `${before}[postbag tally begin: leaving-session]\n${section}[postbag tally end: leaving-session]\n${authorsEnding}`);
 
     await publishReply(t.db, t.surveys, [['messengers', 'xmpp']]);
     assert.equal((await postbagExport('leaving-session', '--append', post)).code, 0);

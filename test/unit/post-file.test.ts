@@ -35,8 +35,12 @@ describe('placeSection', () => {
     assert.doesNotThrow(() => placeSection('# Post\n```\ncode\n```\n', SLUG, SECTION));
   });
 
-  test('the first time, adds the markers and the section after the post, separated by a blank line', () => {
-    assert.equal(placeSection(POST, SLUG, SECTION), `${POST}\n${begin}\n${SECTION}${end}\n`);
+  test('the first time, adds the markers and the section after the post’s text, above its footer', () => {
+    const text = '# Leaving Session\n\nI left Session.\n\n';
+    const footer = '=> ../ Up One Level\n[Last updated: 2026-05-01]\n';
+    assert.equal(POST, text + footer);
+    assert.equal(placeSection(POST, SLUG, SECTION), `${text}${begin}\n${SECTION}${end}\n\n${footer}`);
+    assert.equal(placeSection('# Post\nText\n=> /other Another post\n', SLUG, SECTION), `# Post\nText\n=> /other Another post\n\n${begin}\n${SECTION}${end}\n`, 'no footer: at the very end');
     assert.equal(placeSection('No newline at the end', SLUG, SECTION), `No newline at the end\n\n${begin}\n${SECTION}${end}\n`);
     assert.equal(placeSection('Ends with a blank line\n\n', SLUG, SECTION), `Ends with a blank line\n\n${begin}\n${SECTION}${end}\n`);
     assert.equal(placeSection('', SLUG, SECTION), `${begin}\n${SECTION}${end}\n`);
@@ -50,12 +54,14 @@ describe('placeSection', () => {
   });
 
   test('keeps a CRLF post in CRLF, and every byte outside the markers as it was', () => {
-    const crlf = POST.replaceAll('\n', '\r\n');
+    const crlf = 'Text\r\n';
     const first = placeSection(crlf, SLUG, SECTION);
     assert.equal(first, `${crlf}\r\n${begin}\r\n${SECTION.replaceAll('\n', '\r\n')}${end}\r\n`);
     const second = placeSection(first, SLUG, NEWER);
     assert.ok(second.startsWith(`${crlf}\r\n${begin}\r\n`));
     assert.ok(second.endsWith(`${NEWER.replaceAll('\n', '\r\n')}${end}\r\n`));
+    const crlfPost = POST.replaceAll('\n', '\r\n');
+    assert.ok(placeSection(crlfPost, SLUG, SECTION).endsWith(`${end}\r\n\r\n=> ../ Up One Level\r\n[Last updated: 2026-05-01]\r\n`));
     const odd = `Tabs\there, a lone CR\rin a line, trailing spaces   \n${begin}\nold\n${end}\n  indented after\u2028\n`;
     assert.equal(placeSection(odd, SLUG, NEWER), `Tabs\there, a lone CR\rin a line, trailing spaces   \n${begin}\n${NEWER}${end}\n  indented after\u2028\n`);
   });
@@ -117,7 +123,7 @@ describe('appendToPost', () => {
     await appendToPost(link, SLUG, SECTION);
     assert.ok((await lstat(link)).isSymbolicLink());
     assert.equal(await readlink(link), real);
-    assert.match(await readFile(real, 'utf8'), /\[postbag tally end: leaving-session\]\n$/);
+    assert.match(await readFile(real, 'utf8'), /\[postbag tally end: leaving-session\]\n\n=> \.\.\/ Up One Level\n/);
   });
 
   test('leaves a post with damaged markers untouched', async () => {
