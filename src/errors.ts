@@ -30,17 +30,6 @@ export class Gone extends ExpectedError {
   }
 }
 
-export class PayloadTooLarge extends ExpectedError {
-  constructor(message = 'What you sent is larger than Postbag accepts.') {
-    super(413, 'Too large', message);
-  }
-}
-
-export class Unavailable extends ExpectedError {
-  constructor(message: string) {
-    super(503, 'Unavailable', message);
-  }
-}
 
 export class UnsupportedMediaType extends ExpectedError {
   constructor(message = 'Please send the form from the page it came from.') {

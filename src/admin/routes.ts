@@ -21,19 +21,9 @@ export interface AdminDeps {
   throttlePolicy: ThrottlePolicy;
 }
 
-/** The routes only a signed-in author reaches; test/http/admin-guard.test.ts walks them all. */
-export function protectedAdminRoutes({ db, surveys }: Pick<AdminDeps, 'db' | 'surveys'>): Router {
-  const router = Router();
-  router.use(moderationRoutes(db, surveys));
-  router.use(catalogRoutes(db, surveys));
-  router.use(feedAdminRoutes(db));
-  router.use(exportRoutes(db, surveys));
-  router.post('/sign-out', signOutHandler);
-  return router;
-}
-
+/** test/http/admin-guard.test.ts walks every route here and proves it closed without a session. */
 export function adminRoutes(deps: AdminDeps): Router {
-  const { db, sessions } = deps;
+  const { db, surveys, sessions } = deps;
   const router = Router();
   router.use(sessions.middleware, formBody, requireAccount(db));
   router.use(authRoutes(db, sessions, new SignInThrottle(db, sessions.key, deps.throttlePolicy)));
@@ -42,6 +32,10 @@ export function adminRoutes(deps: AdminDeps): Router {
     res.locals.counts = await statusCounts(db);
     next();
   });
-  router.use(protectedAdminRoutes(deps));
+  router.use(moderationRoutes(db, surveys));
+  router.use(catalogRoutes(db, surveys));
+  router.use(feedAdminRoutes(db));
+  router.use(exportRoutes(db, surveys));
+  router.post('/sign-out', signOutHandler);
   return router;
 }
