@@ -30,8 +30,13 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     logger.info({ signal }, 'shutting down');
     server.closeIdleConnections();
     await new Promise((resolve) => server.close(resolve));
-    await database.close();
-    logger.info('stopped');
+    try {
+      await database.close();
+      logger.info('stopped');
+    } catch (err) {
+      logger.error({ err }, 'the database did not close cleanly');
+      process.exitCode = 1;
+    }
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
