@@ -97,18 +97,26 @@ export async function aggregateTally(db: Db, survey: Survey): Promise<TallyRows>
 /**
  * Readers per item and per section in one pass (grouping sets): the rows with `total` are the
  * sections' totals. Listed options always come back; typed names beyond `tallyLimits.names` do not.
+ *
+ * Each aggregate here sorts the ~670k answers of 100k replies again, so the pass keeps only the
+ * sorts it needs: only a typed name has several spellings (an option is its id, a catalog name
+ * its canonical name), so mode() sorts those alone; a section's distinct items are its item rows.
  */
 async function countItems(tx: Tx, survey: Survey): Promise<{ counts: CountRow[]; totals: SectionTotalRow[] }> {
   const rows = await tx.$queryRaw<(CountRow & { total: boolean; items: number })[]>`
     WITH ${itemsCte(survey)},
     grouped AS (
       SELECT question_id, scope, item, GROUPING(item) = 1 AS total,
-        CASE WHEN GROUPING(item) = 0 THEN mode() WITHIN GROUP (ORDER BY spelling) END AS label,
-        count(DISTINCT reply_id)::int AS readers, count(DISTINCT item)::int AS items
+        CASE WHEN GROUPING(item) = 0 THEN
+          coalesce(mode() WITHIN GROUP (ORDER BY spelling) FILTER (WHERE item LIKE 'typed:%'), min(spelling))
+        END AS label,
+        count(DISTINCT reply_id)::int AS readers
       FROM items GROUP BY GROUPING SETS ((question_id, scope, item), (question_id, scope))
     )
     SELECT question_id AS "questionId", scope, item, total, label, readers, items FROM (
-      SELECT *, row_number() OVER (PARTITION BY question_id, scope, total ORDER BY readers DESC, label, item) AS rank FROM grouped
+      SELECT *, row_number() OVER (PARTITION BY question_id, scope, total ORDER BY readers DESC, label, item) AS rank,
+        (count(item) OVER (PARTITION BY question_id, scope))::int AS items
+      FROM grouped
     ) ranked
     WHERE total OR rank <= ${tallyLimits.names} OR item LIKE 'option:%'
     ORDER BY question_id, scope, rank`;
