@@ -16,6 +16,8 @@ import { seedCatalog } from '../src/catalog/service.ts';
 import { openDb } from '../src/db/client.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
 import { withClient } from '../src/db/with-client.ts';
+import { listQueue, statusCounts } from '../src/moderation/queue.ts';
+import { encodeCursor, queueQuery } from '../src/moderation/schema.ts';
 import { loadSurveys } from '../src/surveys/load.ts';
 import { TallyCache } from '../src/tally/cache.ts';
 import { computeTally } from '../src/tally/service.ts';
@@ -71,6 +73,14 @@ try {
     const app = createApp({ db, surveys, logger: pino({ level: 'silent' }), sessions: await adminSessions(db) });
     console.log(`GET ${route}: ${await series(50, () => request(app).get(route).expect(200))}`);
   }
+
+  // The author's queue: the first page, and a page deep in (keyset pagination should cost the same).
+  const first = await listQueue(db, queueQuery.parse({ status: 'approved' }));
+  const deep = await db.reply.findFirstOrThrow({ where: { status: 'approved' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], skip: Math.floor(replies * 0.9) });
+  const deepQuery = queueQuery.parse({ status: 'approved', after: encodeCursor(deep) });
+  console.log(`queue, first page (${first.replies.length} replies): ${await series(20, () => listQueue(db, queueQuery.parse({ status: 'approved' })))}`);
+  console.log(`queue, a page 90% of the way in: ${await series(20, () => listQueue(db, deepQuery))}`);
+  console.log(`queue, counts per status:   ${await series(20, () => statusCounts(db))}`);
 } finally {
   await db.$disconnect();
   await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
