@@ -5,7 +5,7 @@ import type { Db } from '../db/client.ts';
 import { BadRequest, NotFound } from '../errors.ts';
 import { limits } from '../replies/fields.ts';
 import { checkLine, checkText } from '../replies/text.ts';
-import type { Survey } from '../surveys/schema.ts';
+import type { NamesQuestion, Survey } from '../surveys/schema.ts';
 import { bumpTallyVersion } from '../tally/version.ts';
 import type { Status } from './schema.ts';
 
@@ -32,28 +32,49 @@ export async function applyDecisions(db: Db, decisions: ReadonlyMap<string, Stat
   });
 }
 
+/** The questions a names answer may be moved to: the other names questions asked the same way. */
+export function movableTo(survey: Survey, questionId: string): NamesQuestion[] {
+  const from = survey.questions.find((q) => q.id === questionId);
+  if (from?.kind !== 'names') return [];
+  return survey.questions.filter((q): q is NamesQuestion => q.kind === 'names' && q.each === from.each);
+}
+
 /**
- * Corrects one typed answer (a typo, a name spelt oddly); what the reader typed is kept in
- * `original` the first time, so the correction can always be compared or undone. Picked
+ * Corrects one typed answer: a typo, a name spelt oddly, or a name put under the wrong question
+ * (a provider among the clients). What the reader typed, and where, is kept the first time
+ * (`original`, `originalQuestionId`), so a correction can always be compared or undone. Picked
  * options are not text and cannot be corrected. Returns a message when the value is refused.
  */
-export async function correctAnswer(db: Db, survey: Survey, replyId: string, answerId: bigint, raw: string): Promise<string | null> {
+export async function correctAnswer(
+  db: Db,
+  survey: Survey,
+  target: { replyId: string; answerId: bigint; value: string; questionId?: string | undefined },
+): Promise<string | null> {
   return db.$transaction(async (tx) => {
-    const answer = await tx.answer.findFirst({ where: { id: answerId, replyId } });
+    const answer = await tx.answer.findFirst({ where: { id: target.answerId, replyId: target.replyId } });
     const question = survey.questions.find((q) => q.id === answer?.questionId);
     if (!answer || !question) throw new NotFound('This answer does not exist (any more).');
     if (question.kind === 'choice' && !answer.isOther) throw new BadRequest('A picked option cannot be corrected, only typed text.');
-    const checked = question.kind === 'text' ? checkText(raw, question.maxLength) : checkLine(raw, limits.name);
+    const moveTo = target.questionId ?? question.id;
+    if (moveTo !== question.id && !movableTo(survey, question.id).some((q) => q.id === moveTo)) {
+      throw new BadRequest('This answer cannot be moved to that question.');
+    }
+    const checked = question.kind === 'text' ? checkText(target.value, question.maxLength) : checkLine(target.value, limits.name);
     if (!checked.ok) return checked.message;
     if (checked.value === '') return 'An answer cannot be empty; delete the reply instead if it must go.';
     const value = checked.value;
-    if (answer.value === value) return null;
+    if (answer.value === value && moveTo === question.id) return null;
+    const moved = moveTo !== question.id;
+    const last = moved
+      ? await tx.answer.aggregate({ where: { replyId: answer.replyId, questionId: moveTo, scope: answer.scope }, _max: { position: true } })
+      : null;
     await tx.answer.update({
-      where: { id: answerId },
+      where: { id: answer.id },
       data: {
         value,
         original: answer.original ?? answer.value,
         nameKey: question.kind === 'text' ? null : nameKey(value) || null,
+        ...(moved ? { questionId: moveTo, position: (last?._max.position ?? -1) + 1, originalQuestionId: answer.originalQuestionId ?? question.id } : {}),
       },
     });
     await bumpTallyVersion(tx);

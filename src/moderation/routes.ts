@@ -6,7 +6,7 @@ import { formObject } from '../http/form.ts';
 import type { FormFields } from '../replies/form-body.ts';
 import { describeAnswers } from '../replies/describe.ts';
 import type { Surveys } from '../surveys/registry.ts';
-import { applyDecisions, correctAnswer, deleteReplyForGood } from './actions.ts';
+import { applyDecisions, correctAnswer, deleteReplyForGood, movableTo } from './actions.ts';
 import { findReply, listQueue, type QueueReply } from './queue.ts';
 import { correctionForm, decisionsOf, encodeCursor, moderateForm, queueQuery, uuidParam } from './schema.ts';
 
@@ -52,7 +52,7 @@ export function moderationRoutes(db: Db, surveys: Surveys): Router {
   // GET /admin/replies/:id - one reply, with its answers open to correction
   router.get('/replies/:id', async (req, res) => {
     const reply = await replyOr404(req.params.id);
-    res.render('admin/reply', { ...present(reply), survey: surveys.get(reply.surveySlug) ?? null, errors: {} });
+    res.render('admin/reply', { ...present(reply), survey: surveys.get(reply.surveySlug) ?? null, errors: {}, movableTo });
   });
 
   // POST /admin/replies/:id/answers/:answerId - correct one answer, keeping what the reader typed
@@ -63,9 +63,9 @@ export function moderationRoutes(db: Db, surveys: Surveys): Router {
     if (!survey || answerId === null) throw new NotFound('This answer does not exist (any more).');
     const parsed = correctionForm.safeParse(formObject(form(res)));
     if (!parsed.success) throw new BadRequest('The correction form is missing its value.');
-    const refused = await correctAnswer(db, survey, reply.id, answerId, parsed.data.value);
+    const refused = await correctAnswer(db, survey, { replyId: reply.id, answerId, ...parsed.data });
     if (refused) {
-      return res.status(400).render('admin/reply', { ...present(reply), survey, errors: { [req.params.answerId]: refused } });
+      return res.status(400).render('admin/reply', { ...present(reply), survey, errors: { [req.params.answerId]: refused }, movableTo });
     }
     res.redirect(303, `/admin/replies/${reply.id}`);
   });

@@ -54,6 +54,7 @@ export function decisionsOf(fields: Record<string, string | string[]>): Record<s
 
 export const correctionForm = z.object({
   value: z.string(),
+  questionId: z.string().max(40).optional(),
 });
 
 export const uuidParam = z.uuid();

@@ -100,4 +100,5 @@ export const surveySchema = z
 export type Survey = z.infer<typeof surveySchema>;
 export type Question = Survey['questions'][number];
 export type ChoiceQuestion = Extract<Question, { kind: 'choice' }>;
+export type NamesQuestion = Extract<Question, { kind: 'names' }>;
 export type CatalogEntry = z.infer<typeof catalogEntry>;

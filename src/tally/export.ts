@@ -69,6 +69,7 @@ function jsonReply(reply: StoredReply) {
       value: a.value,
       typedIn: a.isOther,
       original: a.original,
+      originalQuestionId: a.originalQuestionId,
     })),
   };
 }

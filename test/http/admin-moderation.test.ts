@@ -142,6 +142,26 @@ describe('correcting and deleting', () => {
     assert.match(page.text, /The reader typed: <q>Elemnt<\/q>/);
   });
 
+  test('the author moves a name put under the wrong question, and where the reader put it is kept', async () => {
+    const reply = await storeReply(t.db, {
+      status: 'approved',
+      answers: [
+        { questionId: 'messengers', value: 'xmpp' },
+        { questionId: 'clients', scope: 'xmpp', value: 'Conversations', nameKey: 'conversations' },
+        { questionId: 'clients', scope: 'xmpp', value: 'yax.im', nameKey: 'yaxim' },
+      ],
+    });
+    const answer = await t.db.answer.findFirstOrThrow({ where: { replyId: reply.id, value: 'yax.im' } });
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    const page = await agent.get(`/admin/replies/${reply.id}`).expect(200);
+    assert.match(page.text, /<option value="provider">Which provider or server do you recommend\?<\/option>/);
+    await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'yax.im', questionId: 'provider' }).expect(303);
+    const moved = await t.db.answer.findUniqueOrThrow({ where: { id: answer.id } });
+    assert.deepEqual([moved.questionId, moved.scope, moved.position, moved.originalQuestionId], ['provider', 'xmpp', 0, 'clients']);
+    assert.match((await agent.get(`/admin/replies/${reply.id}`)).text, /The reader put it under: <q>Which client programs or apps do you use\?<\/q>/);
+    await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'yax.im', questionId: 'why' }).expect(400);
+  });
+
   test('a picked option cannot be corrected into free text', async () => {
     const reply = await storeReply(t.db);
     const answer = await t.db.answer.findFirstOrThrow({ where: { replyId: reply.id } });

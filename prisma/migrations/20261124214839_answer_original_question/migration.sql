@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "answer" ADD COLUMN     "original_question_id" TEXT;
