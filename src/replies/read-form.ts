@@ -105,7 +105,8 @@ export function readReplyForm(survey: Survey, fields: FormFields): ReadResult {
 
 function readChoice(question: ChoiceQuestion, values: readonly string[], field: string, errors: FieldErrors): string[] {
   const known = new Set(question.options.map((option) => option.id));
-  const chosen = [...new Set(values)];
+  // "" is the "No answer" radio: browsers cannot untick a radio, and some (lynx) tick the first.
+  const chosen = [...new Set(values)].filter((value) => value !== '');
   if (chosen.some((value) => !known.has(value))) errors[field] = 'Please pick from the options listed.';
   else if (!question.multiple && chosen.length > 1) errors[field] = 'Please pick only one.';
   return chosen.filter((value) => known.has(value));

@@ -117,6 +117,18 @@ describe('POST /s/:slug with a valid reply', () => {
     assert.equal(await t.db.reply.count(), 1);
   });
 
+  test('offers "No answer" on every single-choice question, ticked until the reader picks', async () => {
+    const res = await request(t.app).get('/s/leaving-session').expect(200);
+    assert.match(res.text, /<input type="radio" id="f-hosting-matrix-none" name="hosting.matrix" value="" checked>/);
+    assert.match(res.text, /<label for="f-hosting-matrix-none">No answer<\/label>/);
+  });
+
+  test('accepts the "No answer" radios a text browser sends for every messenger', async () => {
+    const noAnswers: FormPairs = ['matrix', 'xmpp', 'deltachat'].map((m) => [`hosting.${m}`, '']);
+    await postForm(t.app, '/s/leaving-session', [['secret', await freshSecret()], ['messengers', 'xmpp'], ...noAnswers]).expect(303);
+    assert.equal(await t.db.answer.count(), 1);
+  });
+
   test('accepts a reply with only the required answer', async () => {
     await postForm(t.app, '/s/leaving-session', [['secret', await freshSecret()], ['messengers', 'deltachat']]).expect(303);
     assert.equal(await t.db.answer.count(), 1);
