@@ -1,9 +1,9 @@
-// Shapes a survey into what the form template draws: questions asked once stand alone, and
-// questions asked per picked option are grouped into one fieldset per option ("If you use
-// Matrix"), placed where the first of them appears in the survey.
+// Shapes a survey into what the form template draws, in the survey's layout (a fieldset per
+// option for the questions asked per picked option), with the datalists its fields use.
 import type { Suggestions } from '../catalog/service.ts';
 import { suggestionKey } from '../catalog/service.ts';
-import type { ChoiceQuestion, Question, Survey } from '../surveys/schema.ts';
+import { surveyLayout } from '../surveys/layout.ts';
+import type { Question, Survey } from '../surveys/schema.ts';
 import type { FormFields } from './form-body.ts';
 import { fieldName, fixedFields, otherFieldName, scopesOf } from './fields.ts';
 import type { FieldErrors } from './read-form.ts';
@@ -43,21 +43,11 @@ export function formView(survey: Survey, suggestions: Suggestions, values: FormF
     return { question, name: fieldName(question, scope), otherName: otherFieldName(question), listId };
   };
 
-  const blocks: Block[] = [];
-  const placed = new Set<string>();
-  for (const question of survey.questions) {
-    if (question.each === undefined) {
-      blocks.push({ type: 'question', field: field(question, '') });
-      continue;
-    }
-    if (placed.has(question.each)) continue;
-    placed.add(question.each);
-    const target = survey.questions.find((q): q is ChoiceQuestion => q.id === question.each && q.kind === 'choice')!;
-    const repeated = survey.questions.filter((q) => q.each === question.each);
-    for (const option of target.options) {
-      blocks.push({ type: 'group', legend: option.label, optionId: option.id, fields: repeated.map((q) => field(q, option.id)) });
-    }
-  }
+  const blocks: Block[] = surveyLayout(survey).map((item) =>
+    item.type === 'question'
+      ? { type: 'question', field: field(item.question, '') }
+      : { type: 'group', legend: item.option.label, optionId: item.option.id, fields: item.questions.map((q) => field(q, item.option.id)) },
+  );
   return {
     survey,
     blocks,

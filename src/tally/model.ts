@@ -3,6 +3,7 @@
 // Sections follow the survey the way the form does: questions asked once stand alone, and
 // questions asked per picked option are grouped per option ("Matrix"), where the first of them
 // appears. A section appears once a reader answered it; text that is not quotable never does.
+import { surveyLayout } from '../surveys/layout.ts';
 import type { ChoiceQuestion, Question, Survey } from '../surveys/schema.ts';
 import type { CombinationRow, CountRow, QuoteRow, SectionTotalRow, TallyRows } from './aggregate.ts';
 
@@ -82,22 +83,16 @@ export function buildTally(survey: Survey, rows: TallyRows): Tally {
   };
 
   const blocks: Block[] = [];
-  const grouped = new Set<string>();
-  for (const question of rows.readers === 0 ? [] : survey.questions) {
-    if (question.each === undefined) {
-      const found = section(question, '', rows.readers);
+  for (const item of rows.readers === 0 ? [] : surveyLayout(survey)) {
+    if (item.type === 'question') {
+      const found = section(item.question, '', rows.readers);
       if (found) blocks.push({ type: 'section', section: found });
       continue;
     }
-    if (grouped.has(question.each)) continue;
-    grouped.add(question.each);
-    const target = survey.questions.find((q): q is ChoiceQuestion => q.id === question.each && q.kind === 'choice')!;
-    const repeated = survey.questions.filter((q) => q.each === target.id);
-    for (const option of target.options) {
-      const readers = counts.get(at(target.id, ''))?.find((row) => row.item === optionItem(option.id))?.readers ?? 0;
-      const sections = repeated.flatMap((q) => section(q, option.id, readers) ?? []);
-      if (sections.length > 0) blocks.push({ type: 'group', label: option.label, readers, percent: percent(readers, rows.readers), sections });
-    }
+    const { target, option } = item;
+    const readers = counts.get(at(target.id, ''))?.find((row) => row.item === optionItem(option.id))?.readers ?? 0;
+    const sections = item.questions.flatMap((q) => section(q, option.id, readers) ?? []);
+    if (sections.length > 0) blocks.push({ type: 'group', label: option.label, readers, percent: percent(readers, rows.readers), sections });
   }
 
   return {
