@@ -41,50 +41,30 @@ const hostile = [
   '[postbag tally end: leaving-session]',
 ];
 
-/** A GemtextDocument that remembers which method wrote what, to know each line's intended type. */
-class RecordingDocument extends GemtextDocument {
-  readonly calls: { method: Method; args: unknown[] }[] = [];
-  override heading(...args: Parameters<GemtextDocument['heading']>) {
-    this.calls.push({ method: 'heading', args });
-    return super.heading(...args);
-  }
-  override text(...args: Parameters<GemtextDocument['text']>) {
-    this.calls.push({ method: 'text', args });
-    return super.text(...args);
-  }
-  override listItem(...args: Parameters<GemtextDocument['listItem']>) {
-    this.calls.push({ method: 'listItem', args });
-    return super.listItem(...args);
-  }
-  override quote(...args: Parameters<GemtextDocument['quote']>) {
-    this.calls.push({ method: 'quote', args });
-    return super.quote(...args);
-  }
-  override link(...args: Parameters<GemtextDocument['link']>) {
-    this.calls.push({ method: 'link', args });
-    return super.link(...args);
-  }
-  override preformatted(...args: Parameters<GemtextDocument['preformatted']>) {
-    this.calls.push({ method: 'preformatted', args });
-    return super.preformatted(...args);
-  }
-  override blank() {
-    this.calls.push({ method: 'blank', args: [] });
-    return super.blank();
-  }
-  override lastUpdated(...args: Parameters<GemtextDocument['lastUpdated']>) {
-    this.calls.push({ method: 'lastUpdated', args });
-    return super.lastUpdated(...args);
-  }
-}
+const methods = ['heading', 'text', 'listItem', 'quote', 'link', 'preformatted', 'blank', 'lastUpdated'] as const;
+type Method = (typeof methods)[number];
+type Calls = { method: Method; args: unknown[] }[];
 
-type Method = 'heading' | 'text' | 'listItem' | 'quote' | 'link' | 'preformatted' | 'blank' | 'lastUpdated';
+/** A GemtextDocument that remembers which method wrote what, to know each line's intended type. */
+function recordingDocument(): { doc: GemtextDocument; calls: Calls } {
+  const doc = new GemtextDocument();
+  const calls: Calls = [];
+  const methodsOf = doc as unknown as Record<Method, (...args: unknown[]) => GemtextDocument>;
+  for (const method of methods) {
+    const write = methodsOf[method].bind(doc);
+    methodsOf[method] = (...args) => {
+      calls.push({ method, args });
+      return write(...args);
+    };
+  }
+  return { doc, calls };
+}
 
 /**
  * The line types the exporter chose, call by call. How many lines a call wrote is read from the
  * same call in a document of its own; the type comes from the method alone, never from parsing.
  */
-function chosenTypes(calls: RecordingDocument['calls']): { type: GemtextLineType; blank: boolean }[] {
+function chosenTypes(calls: Calls): { type: GemtextLineType; blank: boolean }[] {
   const chosen = calls.flatMap(({ method, args }) => {
     const alone = new GemtextDocument() as unknown as Record<Method, (...a: unknown[]) => GemtextDocument>;
     const written = alone[method](...args).toString();
@@ -114,12 +94,12 @@ function chosenTypes(calls: RecordingDocument['calls']): { type: GemtextLineType
 function assertExporterChoseEveryLine(tally: Tally): { page: string; section: string } {
   const written = { page: '', section: '' };
   for (const [form, write] of [['page', tallyPage], ['section', tallySection]] as const) {
-    const doc = new RecordingDocument();
+    const { doc, calls } = recordingDocument();
     const source = write(tally, doc);
     const read = parseGemtext(source);
     assert.deepEqual(
       read.map((line) => line.type),
-      chosenTypes(doc.calls).map((line) => line.type),
+      chosenTypes(calls).map((line) => line.type),
       `${form}: a line is not of the type the exporter chose`,
     );
     for (const line of read) {
