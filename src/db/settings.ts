@@ -4,6 +4,8 @@ import type { Db } from './client.ts';
 
 /** The setting's value, creating it with a fresh random value on first use (race-safe). */
 export async function randomSetting(db: Db, key: string): Promise<string> {
+  const found = await db.setting.findUnique({ where: { key } });
+  if (found) return found.value;
   await db.setting.createMany({ data: [{ key, value: randomBytes(32).toString('base64url') }], skipDuplicates: true });
   return (await db.setting.findUniqueOrThrow({ where: { key } })).value;
 }
