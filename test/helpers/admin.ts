@@ -18,14 +18,11 @@ export async function signedIn(app: Express, db: Db): Promise<{ agent: Agent; cs
   if ((await db.author.count()) === 0) await createAuthor(db);
   const agent = request.agent(app);
   await agent.post('/admin/sign-in').type('form').send({ password: PASSWORD }).expect(303);
-  return { agent, csrf: await csrfOf(agent) };
-}
-
-export async function csrfOf(agent: Agent): Promise<string> {
+  // Any admin page carries the session's token in its forms.
   const page = await agent.get('/admin/feed').expect(200);
   const match = /name="_csrf" value="([^"]+)"/.exec(page.text);
   if (!match) throw new Error('no CSRF token on the page');
-  return match[1]!;
+  return { agent, csrf: match[1]! };
 }
 
 interface ReplySeed {

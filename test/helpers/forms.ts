@@ -4,12 +4,8 @@ import request from 'supertest';
 
 export type FormPairs = [string, string][];
 
-export function encodeForm(pairs: FormPairs): string {
-  return new URLSearchParams(pairs).toString();
-}
-
 export function postForm(app: Express, path: string, pairs: FormPairs) {
-  return request(app).post(path).type('form').send(encodeForm(pairs));
+  return request(app).post(path).type('form').send(new URLSearchParams(pairs).toString());
 }
 
 /** The secret field of a rendered form, as a browser would send it back. */
