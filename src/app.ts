@@ -5,25 +5,15 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { adminRoutes } from './admin/routes.ts';
-import type { AdminSessions } from './admin/session.ts';
-import { defaultThrottlePolicy, type ThrottlePolicy } from './admin/throttle.ts';
-import type { Db } from './db/client.ts';
-import { feedRoutes } from './feed/routes.ts';
+import { defaultThrottlePolicy } from './admin/throttle.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { requestLogger } from './http/logging.ts';
-import { replyRoutes } from './replies/routes.ts';
-import type { Surveys } from './surveys/registry.ts';
-import { surveyRoutes } from './surveys/routes.ts';
-import { tallyRoutes } from './tally/routes.ts';
+import { routes, type RouteDeps } from './routes.ts';
 
-export interface AppDeps {
-  db: Db;
-  surveys: Surveys;
+export interface AppDeps extends Omit<RouteDeps, 'throttlePolicy'> {
   logger: Logger;
-  sessions: AdminSessions;
   trustProxy?: boolean | number | string;
-  throttlePolicy?: ThrottlePolicy;
+  throttlePolicy?: RouteDeps['throttlePolicy'];
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,11 +50,7 @@ export function createApp({ db, surveys, logger, sessions, trustProxy = false, t
   });
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h', index: false }));
 
-  app.use(surveyRoutes(surveys));
-  app.use(replyRoutes(db, surveys));
-  app.use(feedRoutes(db, surveys));
-  app.use(tallyRoutes(db, surveys));
-  app.use('/admin', adminRoutes({ db, surveys, sessions, throttlePolicy }));
+  app.use(routes({ db, surveys, sessions, throttlePolicy }));
 
   app.use(notFound);
   app.use(errorHandler);

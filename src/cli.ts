@@ -6,7 +6,7 @@ import { PasswordError, setAuthorPassword } from './admin/password.ts';
 import { DataDirBusy } from './db/app-lock.ts';
 import { connectionFor, openDatabase } from './db/database.ts';
 import { applyMigrations, createMigration } from './db/migrations.ts';
-import { exportTally } from './gemtext/export.ts';
+import { exportTally } from './tally/publish.ts';
 import { PostFileError } from './gemtext/post-file.ts';
 import { createLogger } from './http/logging.ts';
 import { serve } from './server.ts';

@@ -3,7 +3,7 @@
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/client.ts';
 import { Forbidden } from '../errors.ts';
-import { readForm } from '../http/form.ts';
+import { readForm } from '../forms/request.ts';
 import { authorExists } from './password.ts';
 import { csrfTokenMatches, isSignedIn } from './session.ts';
 
@@ -26,14 +26,13 @@ export const requireAuthor: RequestHandler = (req, res, next) => {
   throw new Forbidden('Your session has ended. Please sign in again.');
 };
 
-/** Parses the posted form once (into res.locals.form) and checks its CSRF token. */
-export const checkCsrf: RequestHandler = (req, res, next) => {
+/** Every posted admin form carries the session's CSRF token. */
+export const checkCsrf: RequestHandler = (req, _res, next) => {
   if (req.method === 'GET' || req.method === 'HEAD') return next();
   const form = readForm(req);
   const sent = form.get(CSRF_FIELD);
   if (sent?.length !== 1 || !csrfTokenMatches(req, sent[0])) {
     throw new Forbidden('This form is out of date (or did not come from Postbag). Go back, reload the page and try again.');
   }
-  res.locals.form = form;
   next();
 };

@@ -3,8 +3,8 @@
 import { nameKey } from '../catalog/normalise.ts';
 import type { Db } from '../db/client.ts';
 import { BadRequest, NotFound } from '../errors.ts';
-import { limits } from '../replies/fields.ts';
-import { checkLine, checkText } from '../replies/text.ts';
+import { limits } from '../forms/limits.ts';
+import { checkLine, checkText } from '../forms/text.ts';
 import type { NamesQuestion, Survey } from '../surveys/schema.ts';
 import { bumpTallyVersion } from '../tally/version.ts';
 import type { Status } from './schema.ts';

@@ -32,20 +32,25 @@ const status = z.enum(statuses);
  * (`decision.<id>` radios), so that approving two and rejecting one is a single submit; a bulk
  * button ("approved") moves all the ticked replies.
  */
-export const moderateForm = z
-  .object({
-    action: z.union([z.literal('decide'), status]),
-    ids: z.array(id).max(500).default([]),
-    decisions: z.record(id, status).default({}),
-    back: z.string().regex(/^\/admin\/replies(\?[\w=&%.~:+-]*)?$/).catch('/admin/replies'),
-  })
-  .transform(({ action, ids, decisions, back }): { decisions: Map<string, Status>; back: string } => {
-    if (action === 'decide') return { decisions: new Map(Object.entries(decisions)), back };
-    return { decisions: new Map(ids.map((replyId) => [replyId, action])), back };
-  });
+export const moderateForm = z.preprocess(
+  decisionsOf,
+  z
+    .object({
+      action: z.union([z.literal('decide'), status]),
+      ids: z.array(id).max(500).default([]),
+      decisions: z.record(id, status).default({}),
+      back: z.string().regex(/^\/admin\/replies(\?[\w=&%.~:+-]*)?$/).catch('/admin/replies'),
+    })
+    .transform(({ action, ids, decisions, back }) => {
+      if (action === 'decide') return { decisions: new Map(Object.entries(decisions)), back };
+      return { decisions: new Map(ids.map((replyId) => [replyId, action])), back };
+    }),
+);
+export type Decisions = { decisions: Map<string, Status>; back: string };
 
 /** Gathers the `decision.<id>` radios of the queue form into one object for moderateForm. */
-export function decisionsOf(fields: Record<string, string | string[]>): Record<string, unknown> {
+function decisionsOf(fields: unknown): unknown {
+  if (typeof fields !== 'object' || fields === null) return fields;
   const decisions = Object.fromEntries(
     Object.entries(fields).flatMap(([name, value]) => (name.startsWith('decision.') ? [[name.slice('decision.'.length), value]] : [])),
   );
@@ -56,5 +61,6 @@ export const correctionForm = z.object({
   value: z.string(),
   questionId: z.string().max(40).optional(),
 });
+export type Correction = z.infer<typeof correctionForm>;
 
 export const uuidParam = z.uuid();

@@ -2,12 +2,12 @@
 // option for the questions asked per picked option), with the datalists its fields use.
 import type { Suggestions } from '../catalog/service.ts';
 import { suggestionKey } from '../catalog/service.ts';
-import { surveyLayout } from '../surveys/layout.ts';
+import { scopesOf, surveyLayout } from '../surveys/layout.ts';
 import type { Question, Survey } from '../surveys/schema.ts';
-import type { FormFields } from './form-body.ts';
-import { fieldName, fixedFields, otherFieldName, scopesOf } from './fields.ts';
+import type { FormFields } from '../forms/body.ts';
+import { fieldName, fixedFields, otherFieldName } from './fields.ts';
 import type { FieldErrors } from './read-form.ts';
-import { forRedisplay } from './text.ts';
+import { forRedisplay } from '../forms/text.ts';
 import type { StoredReply } from './service.ts';
 
 export interface FieldView {

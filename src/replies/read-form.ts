@@ -1,8 +1,10 @@
 // Turns a submitted form into a reply, or into a message per faulty field. Every value is
 // bounded, every option checked against the survey, and nothing unexpected is stored.
-import type { FormFields } from './form-body.ts';
-import { checkLine, checkText } from './text.ts';
-import { fieldName, fixedFields, limits, otherFieldName, scopesOf } from './fields.ts';
+import type { FormFields } from '../forms/body.ts';
+import { checkLine, checkText } from '../forms/text.ts';
+import { limits } from '../forms/limits.ts';
+import { scopesOf } from '../surveys/layout.ts';
+import { fieldName, fixedFields, otherFieldName } from './fields.ts';
 import { nameKey } from '../catalog/normalise.ts';
 import type { ChoiceQuestion, Question, Survey } from '../surveys/schema.ts';
 

@@ -3,6 +3,18 @@
 // the first of them appears in the survey.
 import type { ChoiceQuestion, Question, Survey } from './schema.ts';
 
+/** A question's key in one scope: its id when asked once, `id.option` when asked per option. */
+export function questionKey(question: Question, scope = ''): string {
+  return scope === '' ? question.id : `${question.id}.${scope}`;
+}
+
+/** The scopes a question is asked in: [""] once, or each option of the question it repeats for. */
+export function scopesOf(survey: Survey, question: Question): string[] {
+  if (question.each === undefined) return [''];
+  const target = survey.questions.find((q) => q.id === question.each);
+  return target?.kind === 'choice' ? target.options.map((option) => option.id) : [];
+}
+
 export type LayoutItem =
   | { type: 'question'; question: Question }
   | { type: 'group'; target: ChoiceQuestion; option: ChoiceQuestion['options'][number]; questions: Question[] };

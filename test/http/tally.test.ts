@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { beforeEach, describe, test } from 'node:test';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import request from 'supertest';
-import { errorHandler } from '../../src/http/errors.ts';
 import { setStatus } from '../../src/moderation/actions.ts';
 import { surveySchema } from '../../src/surveys/schema.ts';
-import { csvLine } from '../../src/tally/export.ts';
-import { exportRoutes } from '../../src/tally/export-routes.ts';
+import { csvLine } from '../../src/exports/replies.ts';
 import { computeTally } from '../../src/tally/service.ts';
 import { bumpTallyVersion } from '../../src/tally/version.ts';
-import { fixturesDir, projectDir, useTestApp } from '../helpers/app.ts';
+import { signedIn } from '../helpers/admin.ts';
+import { fixturesDir, useTestApp } from '../helpers/app.ts';
 import { postForm, secretOf } from '../helpers/forms.ts';
 import { publishReply, visibleText } from '../helpers/tally.ts';
 
@@ -265,22 +264,10 @@ describe('the tally of another survey', () => {
 });
 
 describe("the author's exports", () => {
-  // The admin router mounts these behind its sign-in guard; here they are reached directly.
-  const downloads = () =>
-    express()
-      .set('views', path.join(projectDir, 'views'))
-      .set('view engine', 'ejs')
-      .use((_req, res, next) => {
-        // What the admin router gives its pages' navigation.
-        res.locals.counts = { pending: 0, approved: 0, rejected: 0, spam: 0 };
-        res.locals.csrfToken = 'token';
-        next();
-      })
-      .use(exportRoutes(t.db, t.surveys))
-      .use(errorHandler);
+  const author = async () => (await signedIn(app, t.db)).agent;
 
   test('a page links the downloads of each survey', async () => {
-    const res = await request(downloads()).get('/exports').expect(200);
+    const res = await (await author()).get('/admin/exports').expect(200);
     for (const href of ['leaving-session.csv', 'leaving-session.json', 'leaving-session.csv?replies=all', 'leaving-session.json?replies=all']) {
       assert.ok(res.text.includes(`href="/admin/exports/${href}"`), href);
     }
@@ -293,7 +280,7 @@ describe("the author's exports", () => {
 
   test('CSV: one row per approved reply, one column per question and option, contact included', async () => {
     await seedReplies();
-    const res = await request(downloads()).get('/exports/leaving-session.csv').expect(200);
+    const res = await (await author()).get('/admin/exports/leaving-session.csv').expect(200);
     assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
     assert.match(res.headers['content-disposition'] ?? '', /^attachment; filename="?leaving-session-approved\.csv"?$/);
     const lines = res.text.split('\r\n');
@@ -305,7 +292,7 @@ describe("the author's exports", () => {
 
   test('CSV with replies=all: formulas typed by readers stay text', async () => {
     await seedReplies();
-    const res = await request(downloads()).get('/exports/leaving-session.csv?replies=all').expect(200);
+    const res = await (await author()).get('/admin/exports/leaving-session.csv?replies=all').expect(200);
     assert.match(res.text, /,pending,[^,]*,,,bob@example\.org,no,xmpp,"'=HYPERLINK\(""http:\/\/evil\.example""\)"/);
   });
 
@@ -316,7 +303,7 @@ describe("the author's exports", () => {
     await t.db.reply.createMany({
       data: Array.from({ length: 600 }, (_, i) => ({ surveySlug: 'leaving-session', status: 'pending' as const, secretHash: `tie-${i}`, createdAt })),
     });
-    const res = await request(downloads()).get('/exports/leaving-session.json?replies=all').expect(200);
+    const res = await (await author()).get('/admin/exports/leaving-session.json?replies=all').expect(200);
     assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
     const body = JSON.parse(res.text) as { survey: { slug: string }; included: string; replies: { id: string; contact: string | null; answers: { question: string; scope: string; value: string }[] }[] };
     assert.equal(body.survey.slug, 'leaving-session');
@@ -327,8 +314,8 @@ describe("the author's exports", () => {
   });
 
   test('refuses an unknown selection and an unknown survey', async () => {
-    await request(downloads()).get('/exports/leaving-session.csv?replies=some').expect(400);
-    await request(downloads()).get('/exports/no-such-post.json').expect(404);
+    await (await author()).get('/admin/exports/leaving-session.csv?replies=some').expect(400);
+    await (await author()).get('/admin/exports/no-such-post.json').expect(404);
   });
 });
 

@@ -3,8 +3,8 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { nameKey } from '../../src/catalog/normalise.ts';
 import { BadRequest } from '../../src/errors.ts';
-import { parseFormBody } from '../../src/replies/form-body.ts';
-import { checkLine, checkText } from '../../src/replies/text.ts';
+import { parseFormBody } from '../../src/forms/body.ts';
+import { checkLine, checkText } from '../../src/forms/text.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { GemtextDocument } from '../../src/gemtext/document.ts';
 import { type GemtextLineType, parseGemtext } from '../../src/gemtext/parse.ts';
 import { placeSection } from '../../src/gemtext/post-file.ts';
-import { barRows, tallyPage, tallySection } from '../../src/gemtext/tally.ts';
+import { barRows, tallyPage, tallySection } from '../../src/tally/gemtext.ts';
 import { bumpTallyVersion } from '../../src/tally/version.ts';
 import { hashSecret, newSecret } from '../../src/replies/secret.ts';
 import type { Count, Tally } from '../../src/tally/model.ts';

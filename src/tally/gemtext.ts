@@ -8,8 +8,8 @@
 // Both show the same numbers as the HTML page, from the same Tally. Nothing in them depends
 // on when they are written (the date is the last approval's), so an export with nothing new
 // is byte for byte the one before.
-import type { Count, CountSection, QuoteSection, Section, Tally } from '../tally/model.ts';
-import { GemtextDocument } from './document.ts';
+import type { Count, CountSection, QuoteSection, Section, Tally } from './model.ts';
+import { GemtextDocument } from '../gemtext/document.ts';
 
 const BAR_CELLS = 20;
 const BAR_ALT = 'Readers per answer: count, share and bar';

@@ -1,31 +1,29 @@
 // Signing in and out. Failed attempts are slowed, then refused for a while (src/admin/throttle.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Router, type RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { TooManyRequests } from '../errors.ts';
-import { formObject, readForm } from '../http/form.ts';
+import type { Handler } from '../forms/request.ts';
 import { checkAuthorPassword } from './password.ts';
 import type { AdminSessions } from './session.ts';
 import { COOKIE_NAME, isSignedIn, signIn, signOut } from './session.ts';
 import type { SignInThrottle } from './throttle.ts';
 
 const DEVICE_COOKIE = 'postbag_device';
-const signInForm = z.object({ password: z.string().max(1024).catch('') });
 
-export function authRoutes(db: Db, sessions: AdminSessions, throttle: SignInThrottle): Router {
-  const router = Router();
+export const signInForm = z.object({ password: z.string().max(1024).catch('') });
 
+export function authHandlers(db: Db, sessions: AdminSessions, throttle: SignInThrottle) {
   // GET /admin/sign-in - the password form
-  router.get('/sign-in', (req, res) => {
+  const signInPage: RequestHandler = (req, res) => {
     if (isSignedIn(req)) return res.redirect(303, '/admin');
     res.render('admin/sign-in', { error: null });
-  });
+  };
 
   // POST /admin/sign-in - check the password; a new session on success
-  router.post('/sign-in', async (req, res) => {
-    const { password } = signInForm.parse(formObject(readForm(req)));
-    const gate = await throttle.attempt(req.ip, deviceCookie(req.headers.cookie));
+  const signInWith: Handler<z.infer<typeof signInForm>> = async (req, res, { password }) => {
+    const gate = await throttle.attempt(req.ip, deviceCookie(req));
     if (!gate.allowed) {
       const minutes = Math.max(1, Math.ceil((gate.blockedUntil!.getTime() - Date.now()) / 60_000));
       res.set('Retry-After', String(minutes * 60));
@@ -46,19 +44,19 @@ export function authRoutes(db: Db, sessions: AdminSessions, throttle: SignInThro
       maxAge: 365 * 24 * 60 * 60 * 1000,
     });
     res.redirect(303, '/admin/replies');
-  });
+  };
 
-  return router;
+  // POST /admin/sign-out - end the session
+  const signOutNow: RequestHandler = async (req, res) => {
+    await signOut(req);
+    res.clearCookie(COOKIE_NAME, { path: '/admin' });
+    res.redirect(303, '/admin/sign-in');
+  };
+
+  return { signInPage, signIn: signInWith, signOut: signOutNow };
 }
 
-/** POST /admin/sign-out - end the session (mounted behind the guard: it needs the CSRF token). */
-export const signOutHandler: RequestHandler = async (req, res) => {
-  await signOut(req);
-  res.clearCookie(COOKIE_NAME, { path: '/admin' });
-  res.redirect(303, '/admin/sign-in');
-};
-
-function deviceCookie(header: string | undefined): string | undefined {
-  const match = new RegExp(`(?:^|;\\s*)${DEVICE_COOKIE}=([^;]+)`).exec(header ?? '');
+function deviceCookie(req: Request): string | undefined {
+  const match = new RegExp(`(?:^|;\\s*)${DEVICE_COOKIE}=([^;]+)`).exec(req.headers.cookie ?? '');
   return match?.[1];
 }

@@ -4,7 +4,7 @@
 // batches and streamed, so 100k replies never sit in memory at once.
 import type { Db } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { fieldName, scopesOf } from '../replies/fields.ts';
+import { questionKey, scopesOf } from '../surveys/layout.ts';
 import type { Survey } from '../surveys/schema.ts';
 
 export type ExportedReplies = 'approved' | 'all';
@@ -77,7 +77,7 @@ function jsonReply(reply: StoredReply) {
 export async function* exportCsv(db: Db, survey: Survey, which: ExportedReplies): AsyncGenerator<string> {
   const columns = survey.questions.flatMap((question) => scopesOf(survey, question).map((scope) => ({ question, scope })));
   const fixed = ['id', 'status', 'created_at', 'moderated_at', 'display_name', 'contact', 'consent_quote'];
-  yield csvLine([...fixed, ...columns.map(({ question, scope }) => fieldName(question, scope))]);
+  yield csvLine([...fixed, ...columns.map(({ question, scope }) => questionKey(question, scope))]);
   for await (const batch of replyBatches(db, survey, which)) {
     yield batch
       .map((reply) =>

@@ -1,9 +1,9 @@
-// `postbag export`: the tally counted now, written into the capsule's files (post-file.ts).
+// `postbag export`: the tally counted now, written into the capsule's files (gemtext/post-file.ts).
 import type { Db } from '../db/client.ts';
 import type { Survey } from '../surveys/schema.ts';
-import { computeTally } from '../tally/service.ts';
-import { appendToPost, tallyMarkers, writeTallyPage } from './post-file.ts';
-import { tallyPage, tallySection } from './tally.ts';
+import { computeTally } from './service.ts';
+import { appendToPost, tallyMarkers, writeTallyPage } from '../gemtext/post-file.ts';
+import { tallyPage, tallySection } from './gemtext.ts';
 
 export type ExportTarget = { out: string } | { append: string };
 

@@ -1,14 +1,14 @@
 // The reader's side: the form, the thank-you page with the private link, and what that link
 // allows (view, edit, delete). No account, no cookie, no JavaScript.
-import { Router, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { loadSuggestions } from '../catalog/service.ts';
 import type { Db } from '../db/client.ts';
 import { NotFound } from '../errors.ts';
-import { formBody, readForm } from '../http/form.ts';
+import type { FormFields } from '../forms/body.ts';
+import { readForm } from '../forms/request.ts';
+import { describeAnswers } from '../surveys/describe.ts';
 import { findOpenSurvey, findSurvey, type Surveys } from '../surveys/registry.ts';
 import type { Survey } from '../surveys/schema.ts';
-import { describeAnswers } from './describe.ts';
-import type { FormFields } from './form-body.ts';
 import { fixedFields } from './fields.ts';
 import { formView, replyToFields } from './form-view.ts';
 import { readReplyForm, readSecret, type FieldErrors } from './read-form.ts';
@@ -17,29 +17,28 @@ import { deleteReply, editReply, findReplyBySecret, submitReply } from './servic
 
 const SECRET_PARAM = /^[A-Za-z0-9_-]{43}$/;
 
-export function replyRoutes(db: Db, surveys: Surveys): Router {
-  const router = Router();
-
+export function replyHandlers(db: Db, surveys: Surveys) {
   async function renderForm(res: Response, survey: Survey, values: FormFields, errors: FieldErrors, action: string, status = 200) {
     const view = formView(survey, await loadSuggestions(db), values, errors);
     res.status(status).render('replies/form', { ...view, action, editing: action !== `/s/${survey.slug}` });
   }
 
-  async function replyFor(secret: string) {
+  async function replyFor(req: Request) {
+    const secret = String(req.params.secret);
     const reply = SECRET_PARAM.test(secret) ? await findReplyBySecret(db, secret) : null;
     if (!reply) throw new NotFound('This private link matches no reply. It may have been deleted.');
-    return { reply, survey: findSurvey(surveys, reply.surveySlug) };
+    return { reply, secret, survey: findSurvey(surveys, reply.surveySlug) };
   }
 
   // GET /s/:slug - the form, with a fresh secret for the private link
-  router.get('/s/:slug', async (req, res) => {
-    const survey = findOpenSurvey(surveys, req.params.slug);
+  const newForm: RequestHandler = async (req, res) => {
+    const survey = findOpenSurvey(surveys, String(req.params.slug));
     await renderForm(res, survey, new Map([[fixedFields.secret, [newSecret()]]]), {}, `/s/${survey.slug}`);
-  });
+  };
 
   // POST /s/:slug - store a pending reply, then show the thank-you page
-  router.post('/s/:slug', formBody, async (req, res) => {
-    const survey = findOpenSurvey(surveys, req.params.slug);
+  const submit: RequestHandler = async (req, res) => {
+    const survey = findOpenSurvey(surveys, String(req.params.slug));
     const fields = readForm(req);
     const result = readReplyForm(survey, fields);
     const secret = readSecret(fields);
@@ -50,52 +49,52 @@ export function replyRoutes(db: Db, surveys: Surveys): Router {
     }
     await submitReply(db, survey.slug, secret, result.reply);
     res.redirect(303, `${privateLink(secret)}?thanks`);
-  });
+  };
 
   // GET /r/:secret - the reader's own reply (and the thank-you page after sending)
-  router.get('/r/:secret', async (req, res) => {
-    const { reply, survey } = await replyFor(req.params.secret);
+  const show: RequestHandler = async (req, res) => {
+    const { reply, secret, survey } = await replyFor(req);
     res.render('replies/private', {
       survey,
       reply,
       answers: describeAnswers(survey, reply.answers),
-      link: privateLink(req.params.secret),
-      fullLink: `${req.protocol}://${req.get('host') ?? 'localhost'}${privateLink(req.params.secret)}`,
+      link: privateLink(secret),
+      fullLink: `${req.protocol}://${req.get('host') ?? 'localhost'}${privateLink(secret)}`,
       thanks: 'thanks' in req.query,
       edited: 'edited' in req.query,
     });
-  });
+  };
 
   // GET /r/:secret/edit - the form again, filled with the reply
-  router.get('/r/:secret/edit', async (req, res) => {
-    const { reply } = await replyFor(req.params.secret);
+  const editForm: RequestHandler = async (req, res) => {
+    const { reply, secret } = await replyFor(req);
     const survey = findOpenSurvey(surveys, reply.surveySlug);
-    await renderForm(res, survey, replyToFields(survey, reply), {}, `${privateLink(req.params.secret)}/edit`);
-  });
+    await renderForm(res, survey, replyToFields(survey, reply), {}, `${privateLink(secret)}/edit`);
+  };
 
   // POST /r/:secret/edit - replace the answers; the reply waits for moderation again
-  router.post('/r/:secret/edit', formBody, async (req, res) => {
-    const { reply } = await replyFor(req.params.secret);
+  const saveEdit: RequestHandler = async (req, res) => {
+    const { reply, secret } = await replyFor(req);
     const survey = findOpenSurvey(surveys, reply.surveySlug);
     const fields = readForm(req);
     const result = readReplyForm(survey, fields);
-    if (!result.ok) return renderForm(res, survey, fields, result.errors, `${privateLink(req.params.secret)}/edit`, 400);
+    if (!result.ok) return renderForm(res, survey, fields, result.errors, `${privateLink(secret)}/edit`, 400);
     await editReply(db, reply.id, result.reply);
-    res.redirect(303, `${privateLink(req.params.secret)}?edited`);
-  });
+    res.redirect(303, `${privateLink(secret)}?edited`);
+  };
 
   // GET /r/:secret/delete - ask before deleting
-  router.get('/r/:secret/delete', async (req, res) => {
-    const { survey } = await replyFor(req.params.secret);
-    res.render('replies/delete', { survey, link: privateLink(req.params.secret) });
-  });
+  const confirmDelete: RequestHandler = async (req, res) => {
+    const { survey, secret } = await replyFor(req);
+    res.render('replies/delete', { survey, link: privateLink(secret) });
+  };
 
   // POST /r/:secret/delete - delete the reply for good
-  router.post('/r/:secret/delete', async (req, res) => {
-    const { reply, survey } = await replyFor(req.params.secret);
+  const deleteNow: RequestHandler = async (req, res) => {
+    const { reply, survey } = await replyFor(req);
     await deleteReply(db, reply.id);
     res.render('replies/deleted', { survey });
-  });
+  };
 
-  return router;
+  return { newForm, submit, show, editForm, saveEdit, confirmDelete, delete: deleteNow };
 }

@@ -1,5 +1,7 @@
+// The author's Atom feed of waiting replies: the feed itself (public, its secret token is its
+// only guard) and the admin page that shows and renews that token.
 import { timingSafeEqual } from 'node:crypto';
-import { Router, type Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Db } from '../db/client.ts';
 import { NotFound } from '../errors.ts';
 import type { Surveys } from '../surveys/registry.ts';
@@ -7,32 +9,25 @@ import { feedToken, pendingFeed, rotateFeedToken } from './feed.ts';
 
 const baseUrl = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
-/** GET /feed/:token - the Atom feed itself; its token is its only guard, so it lives outside /admin. */
-export function feedRoutes(db: Db, surveys: Surveys): Router {
-  const router = Router();
-  router.get('/feed/:token', async (req, res) => {
+export function feedHandlers(db: Db, surveys: Surveys) {
+  // GET /feed/:token - the Atom feed
+  const atom: RequestHandler = async (req, res) => {
     const token = await feedToken(db);
-    const sent = Buffer.from(req.params.token);
+    const sent = Buffer.from(String(req.params.token));
     if (sent.length !== token.length || !timingSafeEqual(sent, Buffer.from(token))) throw new NotFound();
     res.type('application/atom+xml; charset=utf-8').send(await pendingFeed(db, surveys, baseUrl(req), token));
-  });
-  return router;
-}
-
-/** The admin's feed page (mounted under /admin behind the sign-in guard and CSRF check). */
-export function feedAdminRoutes(db: Db): Router {
-  const router = Router();
+  };
 
   // GET /admin/feed - the feed's secret address
-  router.get('/feed', async (req, res) => {
+  const page: RequestHandler = async (req, res) => {
     res.render('admin/feed', { url: `${baseUrl(req)}/feed/${await feedToken(db)}` });
-  });
+  };
 
   // POST /admin/feed/rotate - a new secret address; the old one stops working
-  router.post('/feed/rotate', async (_req, res) => {
+  const rotate: RequestHandler = async (_req, res) => {
     await rotateFeedToken(db);
     res.redirect(303, '/admin/feed');
-  });
+  };
 
-  return router;
+  return { atom, page, rotate };
 }

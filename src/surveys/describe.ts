@@ -1,6 +1,6 @@
 // A reply's answers in the survey's words, for the reader's private page (and the author's).
 import type { Survey } from '../surveys/schema.ts';
-import { scopesOf } from './fields.ts';
+import { scopesOf } from './layout.ts';
 
 interface AnswerLike {
   questionId: string;

@@ -1,0 +1,48 @@
+// The author's names page under /admin (src/routes.ts puts it behind the sign-in guard and the
+// CSRF check).
+import type { RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/client.ts';
+import { limits } from '../forms/limits.ts';
+import type { Handler } from '../forms/request.ts';
+import { checkLine } from '../forms/text.ts';
+import type { Surveys } from '../surveys/registry.ts';
+import { canonicalNames, mapName, unmatchedNames } from './mapping.ts';
+import { nameKey } from './normalise.ts';
+
+const id = /^[a-z][a-z0-9-]{0,39}$/;
+/** scope, kind and key come from the page's hidden fields; `name` is what the author typed. */
+export const mapForm = z.object({
+  scope: z.union([z.literal(''), z.string().regex(id)]),
+  kind: z.string().regex(id),
+  key: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((key) => nameKey(key) === key),
+  name: z.string(),
+});
+
+export function catalogHandlers(db: Db, surveys: Surveys) {
+  const scopeLabels = new Map(
+    [...surveys.values()].flatMap((s) => s.questions.flatMap((q) => (q.kind === 'choice' ? q.options.map((o) => [o.id, o.label] as const) : []))),
+  );
+
+  async function render(res: Response, status = 200, error: string | null = null) {
+    const [unmatched, names] = await Promise.all([unmatchedNames(db, surveys), canonicalNames(db, surveys)]);
+    res.status(status).render('admin/names', { unmatched, names, scopeLabels, error });
+  }
+
+  // GET /admin/names - typed names that match nothing, and the catalog with its counts
+  const page: RequestHandler = async (_req, res) => render(res);
+
+  // POST /admin/names/map - map a spelling to an existing or new canonical name
+  const map: Handler<z.infer<typeof mapForm>> = async (_req, res, form) => {
+    const checked = checkLine(form.name, limits.name);
+    if (!checked.ok || checked.value === '') return render(res, 400, checked.ok ? 'Type the name to map this spelling to.' : checked.message);
+    await mapName(db, { ...form, name: checked.value });
+    res.redirect(303, '/admin/names');
+  };
+
+  return { page, map };
+}

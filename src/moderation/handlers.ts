@@ -1,0 +1,77 @@
+// The moderation pages under /admin (src/routes.ts puts them behind the sign-in guard and the
+// CSRF check).
+import type { Request, RequestHandler, Response } from 'express';
+import type { Db } from '../db/client.ts';
+import { NotFound } from '../errors.ts';
+import type { Handler } from '../forms/request.ts';
+import { describeAnswers } from '../surveys/describe.ts';
+import type { Surveys } from '../surveys/registry.ts';
+import { applyDecisions, correctAnswer, deleteReplyForGood, movableTo } from './actions.ts';
+import { findReply, listQueue, type QueueReply } from './queue.ts';
+import { encodeCursor, uuidParam, type Correction, type Decisions, type QueueQuery } from './schema.ts';
+
+export function moderationHandlers(db: Db, surveys: Surveys) {
+  async function replyOr404(id: string) {
+    const parsed = uuidParam.safeParse(id);
+    const reply = parsed.success ? await findReply(db, parsed.data) : null;
+    if (!reply) throw new NotFound('This reply does not exist (any more).');
+    return reply;
+  }
+
+  const present = (reply: QueueReply) => {
+    const survey = surveys.get(reply.surveySlug);
+    return {
+      reply,
+      surveyTitle: survey?.title ?? reply.surveySlug,
+      answers: survey ? describeAnswers(survey, reply.answers) : [],
+    };
+  };
+
+  const renderReply = (res: Response, reply: QueueReply, errors: Record<string, string> = {}, status = 200) =>
+    res.status(status).render('admin/reply', { ...present(reply), survey: surveys.get(reply.surveySlug) ?? null, errors, movableTo });
+
+  // GET /admin/replies - replies of one status, searchable, newest or oldest first
+  const queue: Handler<QueueQuery> = async (req, res, query) => {
+    const { replies, hasMore } = await listQueue(db, query);
+    const next = hasMore ? encodeCursor(replies.at(-1)!) : null;
+    res.render('admin/queue', { query, items: replies.map(present), next, back: req.originalUrl });
+  };
+
+  // POST /admin/replies/moderate - approve, reject, mark as spam or return to pending (one or many)
+  const decide: Handler<Decisions> = async (_req, res, { decisions, back }) => {
+    await applyDecisions(db, decisions);
+    res.redirect(303, back);
+  };
+
+  // GET /admin/replies/:id - one reply, with its answers open to correction
+  const show: RequestHandler = async (req, res) => renderReply(res, await replyOr404(param(req, 'id')));
+
+  // POST /admin/replies/:id/answers/:answerId - correct one answer, keeping what the reader typed
+  const correct: Handler<Correction> = async (req, res, correction) => {
+    const reply = await replyOr404(param(req, 'id'));
+    const survey = surveys.get(reply.surveySlug);
+    const answerParam = param(req, 'answerId');
+    const answerId = /^\d{1,18}$/.test(answerParam) ? BigInt(answerParam) : null;
+    if (!survey || answerId === null) throw new NotFound('This answer does not exist (any more).');
+    const refused = await correctAnswer(db, survey, { replyId: reply.id, answerId, ...correction });
+    if (refused) return renderReply(res, reply, { [answerParam]: refused }, 400);
+    res.redirect(303, `/admin/replies/${reply.id}`);
+  };
+
+  // GET /admin/replies/:id/delete - ask before deleting for good
+  const confirmDelete: RequestHandler = async (req, res) => {
+    res.render('admin/delete', present(await replyOr404(param(req, 'id'))));
+  };
+
+  // POST /admin/replies/:id/delete - delete for good (for readers who ask by e-mail)
+  const deleteForGood: RequestHandler = async (req, res) => {
+    await deleteReplyForGood(db, (await replyOr404(param(req, 'id'))).id);
+    res.redirect(303, '/admin/replies');
+  };
+
+  return { queue, decide, show, correct, confirmDelete, delete: deleteForGood };
+}
+
+function param(req: Request, name: string): string {
+  return (req.params as Record<string, string>)[name] ?? '';
+}

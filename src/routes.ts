@@ -1,0 +1,87 @@
+// Every route Postbag answers, on one screen: who may call it, what guards it, what validates
+// its input, and the handler (each feature's handlers.ts says what a route does).
+import { Router, type RequestHandler } from 'express';
+import { authHandlers, signInForm } from './admin/auth.ts';
+import { checkCsrf, requireAccount, requireAuthor } from './admin/guard.ts';
+import type { AdminSessions } from './admin/session.ts';
+import { SignInThrottle, type ThrottlePolicy } from './admin/throttle.ts';
+import { catalogHandlers, mapForm } from './catalog/handlers.ts';
+import type { Db } from './db/client.ts';
+import { exportHandlers, exportQuery } from './exports/handlers.ts';
+import { feedHandlers } from './feed/handlers.ts';
+import { formBody, validForm, validQuery } from './forms/request.ts';
+import { moderationHandlers } from './moderation/handlers.ts';
+import { statusCounts } from './moderation/queue.ts';
+import { correctionForm, moderateForm, queueQuery } from './moderation/schema.ts';
+import { replyHandlers } from './replies/handlers.ts';
+import { surveyHandlers } from './surveys/handlers.ts';
+import type { Surveys } from './surveys/registry.ts';
+import { tallyHandlers } from './tally/handlers.ts';
+
+export interface RouteDeps {
+  db: Db;
+  surveys: Surveys;
+  sessions: AdminSessions;
+  throttlePolicy: ThrottlePolicy;
+}
+
+export function routes({ db, surveys, sessions, throttlePolicy }: RouteDeps): Router {
+  const surveyPages = surveyHandlers(surveys);
+  const tally = tallyHandlers(db, surveys);
+  const feed = feedHandlers(db, surveys);
+  const replies = replyHandlers(db, surveys);
+  const auth = authHandlers(db, sessions, new SignInThrottle(db, sessions.key, throttlePolicy));
+  const moderation = moderationHandlers(db, surveys);
+  const names = catalogHandlers(db, surveys);
+  const exports = exportHandlers(db, surveys);
+  const router = Router();
+
+  // Public: anyone may read these.
+  router.get('/', surveyPages.list);
+  router.get('/s/:slug/tally', tally.page);
+  router.get('/s/:slug/tally.gmi', tally.gemtext);
+  router.get('/feed/:token', feed.atom); // the secret token in the address is its only guard
+
+  // Readers: no account; a reply's private link (its secret) is what lets its reader back in.
+  router.get('/s/:slug', replies.newForm);
+  router.post('/s/:slug', formBody, replies.submit);
+  router.get('/r/:secret', replies.show);
+  router.get('/r/:secret/edit', replies.editForm);
+  router.post('/r/:secret/edit', formBody, replies.saveEdit);
+  router.get('/r/:secret/delete', replies.confirmDelete);
+  router.post('/r/:secret/delete', replies.delete);
+
+  // The author, under /admin: a session, an account (else how to make one), then sign-in.
+  const admin = Router();
+  admin.use(sessions.middleware, formBody, requireAccount(db));
+  admin.get('/sign-in', auth.signInPage);
+  admin.post('/sign-in', validForm(signInForm, auth.signIn));
+  // Everything below needs the author signed in, and every posted form the session's CSRF token.
+  admin.use(requireAuthor, checkCsrf, navigationCounts(db));
+  admin.get('/', (_req, res) => res.redirect(303, '/admin/replies'));
+  admin.get('/replies', validQuery(queueQuery, moderation.queue));
+  admin.post('/replies/moderate', validForm(moderateForm, moderation.decide, { lists: ['ids'], refusal: 'Unknown moderation action.' }));
+  admin.get('/replies/:id', moderation.show);
+  admin.post('/replies/:id/answers/:answerId', validForm(correctionForm, moderation.correct, { refusal: 'The correction form is missing its value.' }));
+  admin.get('/replies/:id/delete', moderation.confirmDelete);
+  admin.post('/replies/:id/delete', moderation.delete);
+  admin.get('/names', names.page);
+  admin.post('/names/map', validForm(mapForm, names.map));
+  admin.get('/feed', feed.page);
+  admin.post('/feed/rotate', feed.rotate);
+  admin.get('/exports', exports.page);
+  admin.get('/exports/:slug.csv', validQuery(exportQuery, exports.csv, 'Choose replies=approved or replies=all.'));
+  admin.get('/exports/:slug.json', validQuery(exportQuery, exports.json, 'Choose replies=approved or replies=all.'));
+  admin.post('/sign-out', auth.signOut);
+  router.use('/admin', admin);
+
+  return router;
+}
+
+/** The admin navigation shows how many replies wait in each status (a refused form shows it too). */
+function navigationCounts(db: Db): RequestHandler {
+  return async (_req, res, next) => {
+    res.locals.counts = await statusCounts(db);
+    next();
+  };
+}
