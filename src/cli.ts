@@ -1,16 +1,15 @@
 // The `postbag` command: `npm start` is `postbag serve`; the others are the author's tools.
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfig } from './config.ts';
+import { UserError } from './errors.ts';
 import { readNewPassword } from './admin/read-password.ts';
-import { PasswordError, setAuthorPassword } from './admin/password.ts';
-import { DataDirBusy } from './db/app-lock.ts';
+import { setAuthorPassword } from './admin/password.ts';
 import { connectionFor, openDatabase } from './db/database.ts';
 import { applyMigrations, createMigration } from './db/migrations.ts';
 import { exportTally } from './tally/publish.ts';
-import { PostFileError } from './gemtext/post-file.ts';
 import { createLogger } from './http/logging.ts';
 import { serve } from './server.ts';
-import { loadSurveys, SurveyFileError } from './surveys/load.ts';
+import { loadSurveys } from './surveys/load.ts';
 
 const program = new Command('postbag').description("Collect, moderate and publish readers' replies to a capsule post.");
 
@@ -92,8 +91,7 @@ program
 try {
   await program.parseAsync();
 } catch (err) {
-  // Mistakes in the environment or a survey file are the user's to fix: say what, not where in the code.
-  const known = [ConfigError, SurveyFileError, PasswordError, PostFileError, DataDirBusy].some((type) => err instanceof type);
-  console.error(known ? (err as Error).message : err);
+  // Mistakes in the environment, a survey file or a post are the user's to fix: say what, not where in the code.
+  console.error(err instanceof UserError ? err.message : err);
   process.exitCode = 1;
 }

@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { UserError } from './errors.ts';
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -38,7 +39,7 @@ export interface Config {
   trustProxy: boolean | number | string;
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends UserError {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(blankAsUnset(env));

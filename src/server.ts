@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import { seedCatalog } from './catalog/service.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { UserError } from './errors.ts';
 import { loadSurveys } from './surveys/load.ts';
 
 export async function serve(config: Config, logger: Logger): Promise<void> {
@@ -19,7 +20,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     const listening = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(listening)));
   }).catch(async (err: Error) => {
     await database.close();
-    throw new Error(`Cannot listen on ${config.host}:${config.port}: ${err.message}. Set PORT (or HOST) to a free one.`);
+    throw new UserError(`Cannot listen on ${config.host}:${config.port}: ${err.message}. Set PORT (or HOST) to a free one.`);
   });
   logger.info(`Postbag is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
 

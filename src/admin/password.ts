@@ -1,11 +1,12 @@
 // The author's password: argon2id (memory-hard), verified by the library in constant time.
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../db/client.ts';
+import { UserError } from '../errors.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
 
 /** A password refused, with a message for the person setting it. */
-export class PasswordError extends Error {}
+export class PasswordError extends UserError {}
 const MAX_PASSWORD_LENGTH = 1024;
 
 // @node-rs/argon2's default algorithm is Argon2id; its defaults (19 MiB, 2 passes) follow OWASP.

@@ -4,8 +4,9 @@
 // a pid that no longer names a serving Postbag does not hold it.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { UserError } from '../errors.ts';
 
-export class DataDirBusy extends Error {}
+export class DataDirBusy extends UserError {}
 
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const file = path.join(dataDir, 'postbag.pid');

@@ -10,8 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { UserError } from '../errors.ts';
 
-export class PostFileError extends Error {}
+export class PostFileError extends UserError {}
 
 /** Marker lines are visible in the post (gemtext has no comments), so they say what they are. */
 export function tallyMarkers(slug: string): { begin: string; end: string } {

@@ -2,7 +2,7 @@
 // 4xx errors of Express' body parser) get their status and a plain explanation; anything else
 // is logged with the request id and shown as a 500 page without internals.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ExpectedError, NotFound } from '../errors.ts';
+import { HttpError, NotFound } from '../errors.ts';
 
 interface HttpLikeError {
   status?: unknown;
@@ -13,7 +13,7 @@ export const notFound: RequestHandler = () => {
 };
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const problem = toExpected(err);
+  const problem = toHttpError(err);
   if (problem) {
     res.status(problem.status).render('error', { title: problem.title, message: problem.message, requestId: null });
     return;
@@ -30,14 +30,14 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   });
 };
 
-function toExpected(err: unknown): ExpectedError | null {
-  if (err instanceof ExpectedError) return err;
+function toHttpError(err: unknown): HttpError | null {
+  if (err instanceof HttpError) return err;
   // Express' own 4xx errors: the body parser's (too large, aborted, bad encoding) and the
   // router's (a %-escape in the path that does not decode). Their messages are not for readers.
   const { status } = (err ?? {}) as HttpLikeError;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const message = status === 413 ? 'What you sent is larger than Postbag accepts.' : 'Postbag could not read what you sent.';
-    return new ExpectedError(status, status === 413 ? 'Too large' : 'Bad request', message);
+    return new HttpError(status, status === 413 ? 'Too large' : 'Bad request', message);
   }
   return null;
 }

@@ -2,8 +2,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { surveySchema, type Survey } from './schema.ts';
+import { UserError } from '../errors.ts';
 
-export class SurveyFileError extends Error {}
+export class SurveyFileError extends UserError {}
 
 export async function loadSurveys(dir: string): Promise<Map<string, Survey>> {
   let names: string[];
