@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { UserError } from './errors.ts';
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+// A flood limit: how many replies in how long, e.g. 5/10m, 100/1h, 1000/1d.
+const rate = /^[1-9]\d{0,6}\/[1-9]\d{0,3}[mhd]$/;
+const rateError = 'must be a count per time, like 5/10m (minutes), 100/1h (hours) or 1000/1d (days)';
 
 /** Every setting Postbag understands: name, default and meaning (the README's table mirrors it). */
 const schema = z.object({
@@ -21,6 +24,13 @@ const schema = z.object({
     .string()
     .refine(isTrustProxy, 'must be false, a number of proxies (1 for one reverse proxy), or their addresses/subnets like loopback, 10.0.0.1, fd00::/8')
     .default('false'),
+  MODERATION: z.enum(['every', 'flagged'], { error: 'must be every (the author reads every reply first) or flagged (only replies a rule flags wait)' }).default('every'),
+  CLIENT_REPLY_LIMIT: z.string().regex(rate, rateError).default('5/10m'),
+  GLOBAL_REPLY_LIMIT: z.string().regex(rate, rateError).default('600/10m'),
+  FORM_MIN_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(600).default(3),
+  FORM_MAX_AGE_HOURS: z.coerce.number({ error: 'must be a number of hours' }).int().min(1).max(24 * 90).default(48),
+  HOLD_LINKS: z.coerce.number({ error: 'must be a number of links' }).int().min(0).max(1000).default(2),
+  MUTED_WORDS: z.string().max(10_000).default(''),
 });
 
 export interface Config {
@@ -37,6 +47,20 @@ export interface Config {
    * marked Secure and sign-in throttling sees the client's address rather than the proxy's.
    */
   trustProxy: boolean | number | string;
+  /** What waits for the author: every reply, or only the replies a rule flags (see src/replies/hold.ts). */
+  moderation: 'every' | 'flagged';
+  floodLimits: { client: Rate; global: Rate };
+  form: { minFillMs: number; maxAgeMs: number };
+  /** A reply with more links than this waits for the author. */
+  holdLinks: number;
+  /** Words that make a reply wait for the author, lowercase. */
+  mutedWords: string[];
+}
+
+/** `count` replies per `windowMs`. */
+export interface Rate {
+  count: number;
+  windowMs: number;
 }
 
 export class ConfigError extends UserError {}
@@ -57,6 +81,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     surveysDir: path.resolve(e.SURVEYS_DIR),
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    moderation: e.MODERATION,
+    floodLimits: { client: parseRate(e.CLIENT_REPLY_LIMIT), global: parseRate(e.GLOBAL_REPLY_LIMIT) },
+    form: { minFillMs: e.FORM_MIN_SECONDS * 1000, maxAgeMs: e.FORM_MAX_AGE_HOURS * 3_600_000 },
+    holdLinks: e.HOLD_LINKS,
+    mutedWords: e.MUTED_WORDS.split(',')
+      .map((word) => word.trim().toLowerCase())
+      .filter((word) => word !== ''),
   };
 }
 
@@ -75,6 +106,13 @@ function isTrustProxy(value: string): boolean {
 function parseTrustProxy(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+const unitMs = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+function parseRate(value: string): Rate {
+  const [, count = '0', amount = '1', unit = 'm'] = /^(\d+)\/(\d+)([mhd])$/.exec(value) ?? [];
+  return { count: Number(count), windowMs: Number(amount) * unitMs[unit as keyof typeof unitMs] };
 }
 
 /** `PORT=` in a shell or .env file means "not set", not "set to nothing". */

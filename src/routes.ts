@@ -13,7 +13,9 @@ import { formBody, validForm, validQuery } from './forms/request.ts';
 import { moderationHandlers } from './moderation/handlers.ts';
 import { statusCounts } from './moderation/queue.ts';
 import { correctionForm, moderateForm, queueQuery } from './moderation/schema.ts';
+import { healthHandlers } from './http/health.ts';
 import { replyHandlers } from './replies/handlers.ts';
+import type { ReplyPolicy } from './replies/policy.ts';
 import { surveyHandlers } from './surveys/handlers.ts';
 import type { Surveys } from './surveys/registry.ts';
 import { tallyHandlers } from './tally/handlers.ts';
@@ -23,13 +25,15 @@ export interface RouteDeps {
   surveys: Surveys;
   sessions: AdminSessions;
   throttlePolicy: ThrottlePolicy;
+  replyPolicy: ReplyPolicy;
 }
 
-export function routes({ db, surveys, sessions, throttlePolicy }: RouteDeps): Router {
+export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy }: RouteDeps): Router {
   const surveyPages = surveyHandlers(surveys);
   const tally = tallyHandlers(db, surveys);
   const feed = feedHandlers(db, surveys);
-  const replies = replyHandlers(db, surveys);
+  const replies = replyHandlers(db, surveys, replyPolicy);
+  const health = healthHandlers(db);
   const auth = authHandlers(db, sessions, new SignInThrottle(db, sessions.key, throttlePolicy));
   const moderation = moderationHandlers(db, surveys);
   const names = catalogHandlers(db, surveys);
@@ -37,6 +41,8 @@ export function routes({ db, surveys, sessions, throttlePolicy }: RouteDeps): Ro
   const router = Router();
 
   // Public: anyone may read these.
+  router.get('/healthz', health.live);
+  router.get('/readyz', health.ready);
   router.get('/', surveyPages.list);
   router.get('/s/:slug/tally', tally.page);
   router.get('/s/:slug/tally.gmi', tally.gemtext);

@@ -7,6 +7,7 @@ import { seedCatalog } from './catalog/service.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { UserError } from './errors.ts';
+import { loadReplyPolicy } from './replies/policy.ts';
 import { loadSurveys } from './surveys/load.ts';
 
 export async function serve(config: Config, logger: Logger): Promise<void> {
@@ -15,7 +16,8 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   await seedCatalog(database.db, surveys.values());
 
   const sessions = await adminSessions(database.db);
-  const app = createApp({ db: database.db, surveys, logger, sessions, trustProxy: config.trustProxy });
+  const replyPolicy = await loadReplyPolicy(database.db, config);
+  const app = createApp({ db: database.db, surveys, logger, sessions, replyPolicy, trustProxy: config.trustProxy });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(listening)));
   }).catch(async (err: Error) => {

@@ -2,7 +2,11 @@
 // 4xx errors of Express' body parser) get their status and a plain explanation; anything else
 // is logged with the request id and shown as a 500 page without internals.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { HttpError, NotFound } from '../errors.ts';
+
+/** How long a client is asked to wait while the database is away (a restart takes seconds). */
+export const DATABASE_RETRY_AFTER_SECONDS = 10;
 
 interface HttpLikeError {
   status?: unknown;
@@ -16,6 +20,17 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const problem = toHttpError(err);
   if (problem) {
     res.status(problem.status).render('error', { title: problem.title, message: problem.message, requestId: null });
+    return;
+  }
+  if (isDatabaseUnavailable(err)) {
+    req.log.warn({ err: { message: (err as Error).message } }, 'database unavailable');
+    if (res.headersSent) return void res.end();
+    res.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    res.status(503).render('error', {
+      title: 'Back in a moment',
+      message: 'Postbag cannot reach its database right now, so nothing was changed. Please try again in a minute.',
+      requestId: null,
+    });
     return;
   }
   req.log.error({ err }, 'unexpected error');

@@ -7,7 +7,9 @@ export const fixedFields = {
   displayName: 'display_name',
   contact: 'contact',
   consent: 'consent_quote',
-  secret: 'secret',
+  token: 'token',
+  /** The honeypot: a field labelled "leave this empty", named like nothing a browser fills in by itself. */
+  trap: 'leave_empty',
 } as const;
 
 /** Field for a question asked once, or once per picked option of another question. */

@@ -1,26 +1,63 @@
 // The reader's side: the form, the thank-you page with the private link, and what that link
 // allows (view, edit, delete). No account, no cookie, no JavaScript.
 import type { Request, RequestHandler, Response } from 'express';
-import { loadSuggestions } from '../catalog/service.ts';
+import { loadSuggestions, type Suggestions } from '../catalog/service.ts';
 import type { Db } from '../db/client.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { NotFound } from '../errors.ts';
+import { ClientKeys } from '../flood/client-key.ts';
 import type { FormFields } from '../forms/body.ts';
 import { readForm } from '../forms/request.ts';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../http/errors.ts';
 import { describeAnswers } from '../surveys/describe.ts';
 import { findOpenSurvey, findSurvey, type Surveys } from '../surveys/registry.ts';
 import type { Survey } from '../surveys/schema.ts';
 import { fixedFields } from './fields.ts';
 import { formView, replyToFields } from './form-view.ts';
-import { readReplyForm, readSecret, type FieldErrors } from './read-form.ts';
-import { newSecret, privateLink } from './secret.ts';
-import { deleteReply, editReply, findReplyBySecret, submitReply } from './service.ts';
+import type { FieldErrors } from './read-form.ts';
+import type { ReplyPolicy } from './policy.ts';
+import { newFormToken, receiveReply, reviseReply, type Received, type ReceiveContext } from './receive.ts';
+import { privateLink } from './secret.ts';
+import { deleteReply, findReplyBySecret } from './service.ts';
 
 const SECRET_PARAM = /^[A-Za-z0-9_-]{43}$/;
 
-export function replyHandlers(db: Db, surveys: Surveys) {
+const unavailable = {
+  status: 503,
+  errors: { form: 'Postbag cannot reach its database right now, so nothing was stored yet. Everything you typed is still here: please send it again in a minute.' },
+  retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+};
+
+export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
+  const clientKeys = new ClientKeys(db);
+  const context = (req: Request): ReceiveContext => ({ db, policy, clientKeys, address: req.ip });
+
+  // While the database is away the form still renders, with the last name suggestions seen.
+  let lastSuggestions: Suggestions = new Map();
+  async function suggestions(): Promise<Suggestions> {
+    try {
+      return (lastSuggestions = await loadSuggestions(db));
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) return lastSuggestions;
+      throw err;
+    }
+  }
+
   async function renderForm(res: Response, survey: Survey, values: FormFields, errors: FieldErrors, action: string, status = 200) {
-    const view = formView(survey, await loadSuggestions(db), values, errors);
+    const view = formView(survey, await suggestions(), values, errors);
     res.status(status).render('replies/form', { ...view, action, editing: action !== `/s/${survey.slug}` });
+  }
+
+  /** The outcome of a send: to the private link, or the form again with what was typed. */
+  async function answer(res: Response, survey: Survey, fields: FormFields, action: string, receiving: Promise<Received>, thanks: string) {
+    const outcome = await receiving.catch((err: unknown) => {
+      if (isDatabaseUnavailable(err)) return { stored: false as const, ...unavailable };
+      throw err;
+    });
+    if (outcome.stored) return res.redirect(303, `${privateLink(outcome.secret)}?${thanks}`);
+    if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
+    const values = 'token' in outcome && outcome.token !== undefined ? new Map([...fields, [fixedFields.token, [outcome.token]]]) : fields;
+    await renderForm(res, survey, values, outcome.errors, action, outcome.status);
   }
 
   async function replyFor(req: Request) {
@@ -30,27 +67,18 @@ export function replyHandlers(db: Db, surveys: Surveys) {
     return { reply, secret, survey: findSurvey(surveys, reply.surveySlug) };
   }
 
-  // GET /s/:slug - the form, with a fresh secret for the private link
+  // GET /s/:slug - the form, with a fresh token (which holds the secret of the private link)
   const newForm: RequestHandler = async (req, res) => {
     const survey = findOpenSurvey(surveys, String(req.params.slug));
-    await renderForm(res, survey, new Map([[fixedFields.secret, [newSecret()]]]), {}, `/s/${survey.slug}`);
+    await renderForm(res, survey, new Map([[fixedFields.token, [newFormToken(policy, survey)]]]), {}, `/s/${survey.slug}`);
   };
 
-  // POST /s/:slug - store a pending reply, then show the thank-you page
+  // POST /s/:slug - store the reply, then show the thank-you page
   const submit: RequestHandler = async (req, res) => {
     const survey = findOpenSurvey(surveys, String(req.params.slug));
     const fields = readForm(req);
-    const result = readReplyForm(survey, fields);
-    const secret = readSecret(fields);
-    if (!result.ok || secret === null) {
-      const values = secret === null ? new Map([...fields, [fixedFields.secret, [newSecret()]]]) : fields;
-      const errors = result.ok ? { form: 'The form had expired; please send it again.' } : result.errors;
-      return renderForm(res, survey, values, errors, `/s/${survey.slug}`, 400);
-    }
-    await submitReply(db, survey.slug, secret, result.reply);
-    res.redirect(303, `${privateLink(secret)}?thanks`);
+    await answer(res, survey, fields, `/s/${survey.slug}`, receiveReply(context(req), survey, fields), 'thanks');
   };
-
   // GET /r/:secret - the reader's own reply (and the thank-you page after sending)
   const show: RequestHandler = async (req, res) => {
     const { reply, secret, survey } = await replyFor(req);
@@ -77,10 +105,7 @@ export function replyHandlers(db: Db, surveys: Surveys) {
     const { reply, secret } = await replyFor(req);
     const survey = findOpenSurvey(surveys, reply.surveySlug);
     const fields = readForm(req);
-    const result = readReplyForm(survey, fields);
-    if (!result.ok) return renderForm(res, survey, fields, result.errors, `${privateLink(secret)}/edit`, 400);
-    await editReply(db, reply.id, result.reply);
-    res.redirect(303, `${privateLink(secret)}?edited`);
+    await answer(res, survey, fields, `${privateLink(secret)}/edit`, reviseReply(context(req), survey, { id: reply.id, secret }, fields), 'edited');
   };
 
   // GET /r/:secret/delete - ask before deleting

@@ -27,13 +27,6 @@ export interface ReplyInput {
 export type FieldErrors = Record<string, string>;
 export type ReadResult = { ok: true; reply: ReplyInput } | { ok: false; errors: FieldErrors };
 
-const SECRET = /^[A-Za-z0-9_-]{43}$/;
-
-export function readSecret(fields: FormFields): string | null {
-  const values = fields.get(fixedFields.secret) ?? [];
-  return values.length === 1 && SECRET.test(values[0]!) ? values[0]! : null;
-}
-
 export function readReplyForm(survey: Survey, fields: FormFields): ReadResult {
   const errors: FieldErrors = {};
   const answers: AnswerInput[] = [];

@@ -1,5 +1,6 @@
-// The reader's private link: /r/<secret>. The secret is made when the form is shown and sent
-// back with it, so a double submission carries the same secret and finds the same reply.
+// The reader's private link: /r/<secret>. The secret is made when the form is shown, inside
+// the form's token (form-token.ts), so a double submission carries the same secret and finds
+// the same reply.
 // Only its sha256 is stored: 256 random bits need no slow hash, and a leaked table reveals no link.
 import { createHash, randomBytes } from 'node:crypto';
 

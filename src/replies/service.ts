@@ -1,32 +1,56 @@
-// What happens to a reader's reply: stored as pending, read back, edited or deleted through
-// the private link. Each change is one transaction.
-import { type Db, isUniqueViolation } from '../db/client.ts';
-import type { ReplyInput } from './read-form.ts';
+// The reader's replies in the database: stored, read back through the private link, edited,
+// deleted. Each change is one statement or one transaction, so a reply is stored whole or not
+// at all, whatever happens to the connection.
+import { Prisma, type Db } from '../db/client.ts';
 import { bumpTallyVersion } from '../tally/version.ts';
+import type { AnswerInput, ReplyInput } from './read-form.ts';
 import { hashSecret } from './secret.ts';
 
+/** Where a reply goes: the author's queue, or (when no rule holds it back) straight to the tally. */
+export interface Placement {
+  status: 'pending' | 'approved';
+  holdReasons: string[];
+}
+
+export type StoreOutcome = 'stored' | 'belongs-to-another-survey';
+
 /**
- * Stores a new pending reply. Sending the same form again (double click, or back, change and
- * send) carries the same secret: it finds the reply already stored and replaces its answers,
- * so the reader's last version stands and no second reply appears.
+ * Stores a reply under its secret. The first send is one INSERT of the reply and its answers;
+ * the same form sent again (double click, reload, Back and send, several copies at once) finds
+ * the reply its secret made and replaces it with this version, so the reader's last version
+ * stands and no second reply appears. A secret that already belongs to another survey's reply
+ * stores nothing: the caller offers the form again.
  */
-export async function submitReply(db: Db, surveySlug: string, secret: string, reply: ReplyInput): Promise<void> {
-  try {
-    await db.reply.create({
-      data: {
-        surveySlug,
-        secretHash: hashSecret(secret),
-        displayName: reply.displayName,
-        contact: reply.contact,
-        consentQuote: reply.consentQuote,
-        answers: { createMany: { data: reply.answers } },
-      },
-    });
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const stored = await db.reply.findUnique({ where: { secretHash: hashSecret(secret) }, select: { id: true, surveySlug: true } });
-    if (stored?.surveySlug === surveySlug) await editReply(db, stored.id, reply);
+export async function storeReply(db: Db, surveySlug: string, secret: string, reply: ReplyInput, placement: Placement): Promise<StoreOutcome> {
+  const secretHash = hashSecret(secret);
+  const a = answerColumns(reply.answers);
+  const inserted = await db.$queryRaw<{ id: string }[]>`
+    WITH new_reply AS (
+      INSERT INTO reply (id, survey_slug, status, secret_hash, display_name, contact, consent_quote, hold_reasons, moderated_at)
+      VALUES (gen_random_uuid(), ${surveySlug}, ${placement.status}::"ReplyStatus", ${secretHash}, ${reply.displayName}, ${reply.contact},
+              ${reply.consentQuote}, ${placement.holdReasons}::text[], ${placement.status === 'approved' ? new Date() : null}::timestamptz)
+      ON CONFLICT (secret_hash) DO NOTHING
+      RETURNING id
+    ), new_answers AS (
+      INSERT INTO answer (reply_id, question_id, scope, position, value, is_other, name_key)
+      SELECT new_reply.id, a.question_id, a.scope, a.position, a.value, a.is_other, a.name_key
+      FROM new_reply, unnest(${a.questionIds}::text[], ${a.scopes}::text[], ${a.positions}::int[], ${a.values}::text[],
+                             ${a.isOthers}::boolean[], ${a.nameKeys}::text[]) AS a(question_id, scope, position, value, is_other, name_key)
+    )
+    SELECT id FROM new_reply`;
+  if (inserted.length > 0) {
+    if (placement.status === 'approved') await bumpTallyVersion(db);
+    return 'stored';
   }
+  return db.$transaction(async (tx) => {
+    // The row lock makes simultaneous copies of one form take turns instead of colliding.
+    const [stored] = await tx.$queryRaw<{ id: string; survey_slug: string }[]>`
+      SELECT id, survey_slug FROM reply WHERE secret_hash = ${secretHash} FOR UPDATE`;
+    if (!stored) throw new Error('a reply conflicted on its secret but is gone'); // deleted in between: the reader retries
+    if (stored.survey_slug !== surveySlug) return 'belongs-to-another-survey';
+    await replaceAnswers(tx, stored.id, reply, placement);
+    return 'stored';
+  });
 }
 
 export async function findReplyBySecret(db: Db, secret: string) {
@@ -39,28 +63,33 @@ export async function findReplyBySecret(db: Db, secret: string) {
 export type StoredReply = NonNullable<Awaited<ReturnType<typeof findReplyBySecret>>>;
 
 /**
- * Replaces the reader's answers; an edited reply goes back to the author's queue (and so
- * leaves the tally if it was published), except spam, which stays spam. The author's
- * corrections go with the answers they corrected: the reader's new words replace both.
+ * Replaces the reader's answers through the private link. The reply is placed again (back to
+ * the author's queue, unless the policy publishes it), except spam, which stays spam. The
+ * author's corrections go with the answers they corrected: the reader's new words replace both.
  */
-export async function editReply(db: Db, replyId: string, reply: ReplyInput): Promise<void> {
+export async function editReply(db: Db, replyId: string, reply: ReplyInput, placement: Placement): Promise<void> {
   await db.$transaction(async (tx) => {
-    await tx.answer.deleteMany({ where: { replyId } });
-    await tx.reply.updateMany({
-      where: { id: replyId, status: { not: 'spam' } },
-      data: { status: 'pending' },
-    });
-    await tx.reply.update({
-      where: { id: replyId },
-      data: {
-        displayName: reply.displayName,
-        contact: reply.contact,
-        consentQuote: reply.consentQuote,
-        answers: { createMany: { data: reply.answers } },
-      },
-    });
-    await bumpTallyVersion(tx);
+    await tx.$queryRaw`SELECT 1 FROM reply WHERE id = ${replyId}::uuid FOR UPDATE`;
+    await replaceAnswers(tx, replyId, reply, placement);
   });
+}
+
+async function replaceAnswers(tx: Prisma.TransactionClient, replyId: string, reply: ReplyInput, placement: Placement): Promise<void> {
+  await tx.answer.deleteMany({ where: { replyId } });
+  await tx.reply.updateMany({
+    where: { id: replyId, status: { not: 'spam' } },
+    data: { status: placement.status, holdReasons: placement.holdReasons, moderatedAt: placement.status === 'approved' ? new Date() : null },
+  });
+  await tx.reply.update({
+    where: { id: replyId },
+    data: {
+      displayName: reply.displayName,
+      contact: reply.contact,
+      consentQuote: reply.consentQuote,
+      answers: { createMany: { data: reply.answers } },
+    },
+  });
+  await bumpTallyVersion(tx);
 }
 
 export async function deleteReply(db: Db, replyId: string): Promise<void> {
@@ -68,4 +97,32 @@ export async function deleteReply(db: Db, replyId: string): Promise<void> {
     await tx.reply.deleteMany({ where: { id: replyId } });
     await bumpTallyVersion(tx);
   });
+}
+
+/**
+ * True when one of `texts` is already an answer of a reply other than the one under `secret`,
+ * sent in the last `days` days ("the same text again", a sign of copy-and-paste spam).
+ */
+export async function isRepeatedText(db: Db, texts: readonly string[], secret: string, days: number): Promise<boolean> {
+  if (texts.length === 0) return false;
+  const rows = await db.$queryRaw<{ repeated: boolean }[]>`
+    SELECT EXISTS (
+      SELECT 1 FROM unnest(${texts}::text[]) AS t(value)
+      JOIN answer ON answer.value = t.value
+      JOIN reply ON reply.id = answer.reply_id
+      WHERE reply.secret_hash <> ${hashSecret(secret)} AND reply.created_at > now() - make_interval(days => ${days})
+    ) AS repeated`;
+  return rows[0]?.repeated ?? false;
+}
+
+/** The answers as one array per column, for unnest(). */
+function answerColumns(answers: readonly AnswerInput[]) {
+  return {
+    questionIds: answers.map((a) => a.questionId),
+    scopes: answers.map((a) => a.scope),
+    positions: answers.map((a) => a.position),
+    values: answers.map((a) => a.value),
+    isOthers: answers.map((a) => a.isOther),
+    nameKeys: answers.map((a) => a.nameKey),
+  };
 }

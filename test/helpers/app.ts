@@ -8,10 +8,14 @@ import { adminSessions } from '../../src/admin/session.ts';
 import { defaultThrottlePolicy } from '../../src/admin/throttle.ts';
 import { createApp, type AppDeps } from '../../src/app.ts';
 import { seedCatalog } from '../../src/catalog/service.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadReplyPolicy } from '../../src/replies/policy.ts';
 import type { Db } from '../../src/db/client.ts';
 import { loadSurveys } from '../../src/surveys/load.ts';
 import type { Surveys } from '../../src/surveys/registry.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+
+const generousLimits = { client: { count: 1_000_000, windowMs: 60_000 }, global: { count: 1_000_000, windowMs: 60_000 } };
 
 export const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixturesDir = path.join(projectDir, 'test', 'fixtures');
@@ -42,6 +46,8 @@ export function useTestApp(surveysDir = path.join(projectDir, 'surveys')): TestA
         logger: pino({ level: 'silent' }),
         sessions: await adminSessions(context.db),
         throttlePolicy: { ...defaultThrottlePolicy, delayMs: () => 0 },
+        // Tests send forms at once; the flood limits have tests of their own.
+        replyPolicy: { ...(await loadReplyPolicy(context.db, loadConfig({}))), form: { minFillMs: 0, maxAgeMs: 3_600_000 }, flood: generousLimits },
         ...overrides,
       });
     context.app = await context.makeApp();

@@ -8,11 +8,16 @@ export function postForm(app: Express, path: string, pairs: FormPairs) {
   return request(app).post(path).type('form').send(new URLSearchParams(pairs).toString());
 }
 
-/** The secret field of a rendered form, as a browser would send it back. */
-export function secretOf(html: string): string {
-  const match = /name="secret" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error('the form has no secret field');
+/** The token field of a rendered form, as a browser would send it back. */
+export function tokenOf(html: string): string {
+  const match = /name="token" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('the form has no token field');
   return match[1]!;
+}
+
+/** The private link's secret that a form token carries (src/replies/form-token.ts). */
+export function secretIn(token: string): string {
+  return token.split('.')[1]!;
 }
 
 /** The text an element with this id shows (first match), tags removed. */

@@ -5,7 +5,7 @@ import { seedCatalog } from '../../src/catalog/service.ts';
 import { currentTallyVersion } from '../../src/tally/version.ts';
 import { signedIn, storeReply } from '../helpers/admin.ts';
 import { useTestApp } from '../helpers/app.ts';
-import { postForm, secretOf } from '../helpers/forms.ts';
+import { postForm, secretIn, tokenOf } from '../helpers/forms.ts';
 
 const t = useTestApp();
 
@@ -47,8 +47,10 @@ describe('one name for each client and provider', () => {
     assert.match(after.text, /Every typed name matches a known one/);
     assert.equal(await t.db.catalogName.count({ where: { scope: 'matrix', kind: 'client', name: { equals: 'element', mode: 'insensitive' } } }), 1, 'no duplicate name');
 
-    const secret = secretOf((await request(t.app).get('/s/leaving-session')).text);
-    await postForm(t.app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix'], ['clients.matrix', 'Element Desktop App']]).expect(303);
+    const token = tokenOf((await request(t.app).get('/s/leaving-session')).text);
+
+    const secret = secretIn(token);
+    await postForm(t.app, '/s/leaving-session', [['token', token], ['messengers', 'matrix'], ['clients.matrix', 'Element Desktop App']]).expect(303);
     assert.equal(knownCount((await agent.get('/admin/names')).text, 'Element'), 3);
   });
 

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import type { Db } from '../../src/db/client.ts';
 import { useTestApp } from '../helpers/app.ts';
-import { postForm, secretOf } from '../helpers/forms.ts';
+import { postForm, secretIn, tokenOf } from '../helpers/forms.ts';
 
 const t = useTestApp();
 
@@ -24,8 +24,9 @@ describe("readers' privacy", () => {
   test('logs hold neither the reader’s address nor their private link', async () => {
     const { logger, text } = memoryLogger();
     const app = await t.makeApp({ logger, trustProxy: true });
-    const secret = secretOf((await request(app).get('/s/leaving-session').set('X-Forwarded-For', '203.0.113.50')).text);
-    await postForm(app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix']]).set('X-Forwarded-For', '203.0.113.50').expect(303);
+    const token = tokenOf((await request(app).get('/s/leaving-session').set('X-Forwarded-For', '203.0.113.50')).text);
+    const secret = secretIn(token);
+    await postForm(app, '/s/leaving-session', [['token', token], ['messengers', 'matrix']]).set('X-Forwarded-For', '203.0.113.50').expect(303);
     await request(app).get(`/r/${secret}`).set('X-Forwarded-For', '203.0.113.50').expect(200);
     await request(app).get(`/R/${secret}`).expect(200); // Express matches paths without case
     await request(app).get('/feed/not-the-token').expect(404);

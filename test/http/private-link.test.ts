@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import request from 'supertest';
 import { useTestApp } from '../helpers/app.ts';
-import { postForm, secretOf } from '../helpers/forms.ts';
+import { postForm, secretIn, tokenOf } from '../helpers/forms.ts';
 
 const t = useTestApp();
 
 async function sendReply(): Promise<string> {
-  const secret = secretOf((await request(t.app).get('/s/leaving-session')).text);
+  const token = tokenOf((await request(t.app).get('/s/leaving-session')).text);
+  const secret = secretIn(token);
   await postForm(t.app, '/s/leaving-session', [
-    ['secret', secret],
+    ['token', token],
     ['messengers', 'matrix'],
     ['why', 'Rooms.'],
     ['contact', 'me@example.org'],

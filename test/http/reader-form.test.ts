@@ -3,17 +3,17 @@ import { describe, test } from 'node:test';
 import request from 'supertest';
 import { hashSecret } from '../../src/replies/secret.ts';
 import { useTestApp } from '../helpers/app.ts';
-import { fieldError, postForm, secretOf, type FormPairs } from '../helpers/forms.ts';
+import { fieldError, postForm, secretIn, tokenOf, type FormPairs } from '../helpers/forms.ts';
 
 const t = useTestApp();
 
-async function freshSecret(): Promise<string> {
-  return secretOf((await request(t.app).get('/s/leaving-session').expect(200)).text);
+async function freshToken(): Promise<string> {
+  return tokenOf((await request(t.app).get('/s/leaving-session').expect(200)).text);
 }
 
-function fullReply(secret: string): FormPairs {
+function fullReply(token: string): FormPairs {
   return [
-    ['secret', secret],
+    ['token', token],
     ['messengers', 'matrix'],
     ['messengers', 'xmpp'],
     ['messengers.other', 'SimpleX, Signal'],
@@ -58,8 +58,9 @@ describe('GET /s/:slug', () => {
     assert.doesNotMatch(matrixClients, /Conversations/);
   });
 
-  test('gives each visit a new secret for the private link', async () => {
-    assert.notEqual(await freshSecret(), await freshSecret());
+  test('gives each visit a new token, holding a new secret for the private link', async () => {
+    const [first, second] = [await freshToken(), await freshToken()];
+    assert.notEqual(secretIn(first), secretIn(second));
   });
 
   test('answers 404 for an unknown survey', async () => {
@@ -70,8 +71,9 @@ describe('GET /s/:slug', () => {
 
 describe('POST /s/:slug with a valid reply', () => {
   test('stores it as pending and sends the reader to the thank-you page with their private link', async () => {
-    const secret = await freshSecret();
-    const res = await postForm(t.app, '/s/leaving-session', fullReply(secret)).expect(303);
+    const token = await freshToken();
+    const secret = secretIn(token);
+    const res = await postForm(t.app, '/s/leaving-session', fullReply(token)).expect(303);
     assert.equal(res.headers.location, `/r/${secret}?thanks`);
 
     const replies = await t.db.reply.findMany({ include: { answers: true } });
@@ -99,19 +101,21 @@ describe('POST /s/:slug with a valid reply', () => {
   });
 
   test('stores one reply when the same form is sent twice', async () => {
-    const secret = await freshSecret();
-    await postForm(t.app, '/s/leaving-session', fullReply(secret)).expect(303);
+    const token = await freshToken();
+    const secret = secretIn(token);
+    await postForm(t.app, '/s/leaving-session', fullReply(token)).expect(303);
     const answers = await t.db.answer.count();
-    const again = await postForm(t.app, '/s/leaving-session', fullReply(secret)).expect(303);
+    const again = await postForm(t.app, '/s/leaving-session', fullReply(token)).expect(303);
     assert.equal(again.headers.location, `/r/${secret}?thanks`);
     assert.equal(await t.db.reply.count(), 1);
     assert.equal(await t.db.answer.count(), answers);
   });
 
   test('keeps the last version when the reader goes back, changes an answer and sends again', async () => {
-    const secret = await freshSecret();
-    await postForm(t.app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix']]).expect(303);
-    await postForm(t.app, '/s/leaving-session', [['secret', secret], ['messengers', 'xmpp']]).expect(303);
+    const token = await freshToken();
+    const secret = secretIn(token);
+    await postForm(t.app, '/s/leaving-session', [['token', token], ['messengers', 'matrix']]).expect(303);
+    await postForm(t.app, '/s/leaving-session', [['token', token], ['messengers', 'xmpp']]).expect(303);
     const answers = await t.db.answer.findMany();
     assert.deepEqual(answers.map((a) => a.value), ['xmpp']);
     assert.equal(await t.db.reply.count(), 1);
@@ -125,19 +129,19 @@ describe('POST /s/:slug with a valid reply', () => {
 
   test('accepts the "No answer" radios a text browser sends for every messenger', async () => {
     const noAnswers: FormPairs = ['matrix', 'xmpp', 'deltachat'].map((m) => [`hosting.${m}`, '']);
-    await postForm(t.app, '/s/leaving-session', [['secret', await freshSecret()], ['messengers', 'xmpp'], ...noAnswers]).expect(303);
+    await postForm(t.app, '/s/leaving-session', [['token', await freshToken()], ['messengers', 'xmpp'], ...noAnswers]).expect(303);
     assert.equal(await t.db.answer.count(), 1);
   });
 
   test('accepts a reply with only the required answer', async () => {
-    await postForm(t.app, '/s/leaving-session', [['secret', await freshSecret()], ['messengers', 'deltachat']]).expect(303);
+    await postForm(t.app, '/s/leaving-session', [['token', await freshToken()], ['messengers', 'deltachat']]).expect(303);
     assert.equal(await t.db.answer.count(), 1);
   });
 });
 
 describe('POST /s/:slug with mistakes', () => {
   async function rejected(pairs: FormPairs, status = 400) {
-    const res = await postForm(t.app, '/s/leaving-session', [['secret', await freshSecret()], ...pairs]).expect(status);
+    const res = await postForm(t.app, '/s/leaving-session', [['token', await freshToken()], ...pairs]).expect(status);
     assert.equal(await t.db.reply.count(), 0, 'nothing is stored');
     return res.text;
   }
@@ -187,11 +191,15 @@ describe('POST /s/:slug with mistakes', () => {
     assert.equal(fieldError(html, 'f-hosting-matrix'), 'Please pick from the options listed.');
   });
 
-  test('shows the form again with a new secret when the secret is missing or forged', async () => {
-    const res = await postForm(t.app, '/s/leaving-session', [['secret', 'short'], ['messengers', 'matrix']]).expect(400);
-    assert.match(res.text, /form had expired/);
-    assert.match(secretOf(res.text), /^[A-Za-z0-9_-]{43}$/);
-    assert.ok(res.text.includes('value="matrix" checked'));
+  test('shows the form again with a new token, keeping the answers, when the token is missing or forged', async () => {
+    const forged = `${(await freshToken()).slice(0, -4)}AAAA`;
+    for (const token of [[], [['token', 'short']], [['token', forged]]] as FormPairs[]) {
+      const res = await postForm(t.app, '/s/leaving-session', [...token, ['messengers', 'matrix']]).expect(400);
+      assert.match(res.text, /did not come from this page/);
+      assert.match(secretIn(tokenOf(res.text)), /^[A-Za-z0-9_-]{43}$/);
+      assert.ok(res.text.includes('value="matrix" checked'));
+    }
+    assert.equal(await t.db.reply.count(), 0);
   });
 });
 
@@ -231,7 +239,7 @@ describe('POST /s/:slug with forged or broken requests', () => {
 
   test('never answers 500 to odd field names and values', async () => {
     const odd: FormPairs = [['__proto__', 'x'], ['constructor', 'y'], ['messengers[]', 'matrix'], ['messengers', ''], ['why', '\u{1F600}'.repeat(10)]];
-    const res = await postForm(t.app, '/s/leaving-session', [['secret', await freshSecret()], ...odd]);
+    const res = await postForm(t.app, '/s/leaving-session', [['token', await freshToken()], ...odd]);
     assert.equal(res.status, 400);
   });
 });

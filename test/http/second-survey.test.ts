@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import request from 'supertest';
 import { fixturesDir, useTestApp } from '../helpers/app.ts';
-import { postForm, secretOf } from '../helpers/forms.ts';
+import { postForm, secretIn, tokenOf } from '../helpers/forms.ts';
 
 const t = useTestApp(path.join(fixturesDir, 'surveys'));
 
@@ -22,9 +22,10 @@ describe('a second survey file', () => {
   });
 
   test('stores a reply to it', async () => {
-    const secret = secretOf((await request(t.app).get('/s/text-editors')).text);
+    const token = tokenOf((await request(t.app).get('/s/text-editors')).text);
+    const secret = secretIn(token);
     await postForm(t.app, '/s/text-editors', [
-      ['secret', secret],
+      ['token', token],
       ['editor', 'emacs'],
       ['plugins.emacs', 'elpher'],
       ['tip', 'Write offline.'],
@@ -39,8 +40,9 @@ describe('a second survey file', () => {
   });
 
   test('refuses two answers to a single-choice question', async () => {
-    const secret = secretOf((await request(t.app).get('/s/text-editors')).text);
-    const res = await postForm(t.app, '/s/text-editors', [['secret', secret], ['editor', 'vim'], ['editor', 'emacs']]).expect(400);
+    const token = tokenOf((await request(t.app).get('/s/text-editors')).text);
+    const secret = secretIn(token);
+    const res = await postForm(t.app, '/s/text-editors', [['token', token], ['editor', 'vim'], ['editor', 'emacs']]).expect(400);
     assert.match(res.text, /Please pick only one/);
   });
 

@@ -10,7 +10,7 @@ import { computeTally } from '../../src/tally/service.ts';
 import { bumpTallyVersion } from '../../src/tally/version.ts';
 import { signedIn } from '../helpers/admin.ts';
 import { fixturesDir, useTestApp } from '../helpers/app.ts';
-import { postForm, secretOf } from '../helpers/forms.ts';
+import { postForm, secretIn, tokenOf } from '../helpers/forms.ts';
 import { publishReply, visibleText } from '../helpers/tally.ts';
 
 const t = useTestApp();
@@ -168,8 +168,9 @@ describe('the tally is linked', () => {
   test('from the form and from the thank-you page', async () => {
     const form = await request(app).get('/s/leaving-session').expect(200);
     assert.match(form.text, /<a href="\/s\/leaving-session\/tally">/);
-    const secret = secretOf(form.text);
-    const sent = await postForm(app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix']]).expect(303);
+    const token = tokenOf(form.text);
+    const secret = secretIn(token);
+    const sent = await postForm(app, '/s/leaving-session', [['token', token], ['messengers', 'matrix']]).expect(303);
     const thanks = await request(app).get(sent.headers.location!).expect(200);
     assert.match(thanks.text, /<a href="\/s\/leaving-session\/tally">/);
   });

@@ -1,0 +1,40 @@
+// Flood limits on replies, kept in PostgreSQL (table client_limit) so that every instance counts
+// together and a restart forgets nothing. Two counters per window: the client's (a keyed hash of
+// its network, see client-key.ts) and everyone's together (a budget for when all readers share
+// one address, as behind a Tor onion service). Fixed windows: cheap (one statement per reply)
+// and good enough against floods; a burst across a window's edge gets at most twice the limit.
+import type { Rate } from '../config.ts';
+import type { Db } from '../db/client.ts';
+
+export interface FloodLimits {
+  client: Rate;
+  global: Rate;
+}
+
+export type FloodCheck = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** Counts one reply for the client and for everyone; refused when either is over its limit. */
+export async function countReply(db: Db, clientKey: string, limits: FloodLimits, now = Date.now()): Promise<FloodCheck> {
+  const client = windowOf(limits.client, now);
+  const global = windowOf(limits.global, now);
+  const rows = await db.$queryRaw<{ key: string; count: number }[]>`
+    INSERT INTO client_limit (key, window_start, count)
+    VALUES (${`client:${clientKey}`}, ${client.start}, 1), ('global', ${global.start}, 1)
+    ON CONFLICT (key, window_start) DO UPDATE SET count = client_limit.count + 1
+    RETURNING key, count`;
+  const over = rows.flatMap((row) => {
+    const [rate, window] = row.key === 'global' ? [limits.global, global] : [limits.client, client];
+    return row.count > rate.count ? [window.end.getTime() - now] : [];
+  });
+  return over.length === 0 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(...over) };
+}
+
+function windowOf(rate: Rate, now: number): { start: Date; end: Date } {
+  const start = now - (now % rate.windowMs);
+  return { start: new Date(start), end: new Date(start + rate.windowMs) };
+}
+
+/** Removes counters whose window ended: they can no longer refuse anything. */
+export async function pruneFloodCounters(db: Db, longestWindowMs: number, now = Date.now()): Promise<number> {
+  return db.clientLimit.deleteMany({ where: { windowStart: { lt: new Date(now - longestWindowMs) } } }).then((r) => r.count);
+}

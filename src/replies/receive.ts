@@ -1,0 +1,93 @@
+// A reader sends the form: the defences in order, then the reply placed where the policy says.
+//   1. the form's token (made by Postbag, for this survey, not too fast, not too old);
+//   2. the answers themselves (read-form.ts): every mistake reported at once;
+//   3. the flood limits (per client and for everyone), counted in PostgreSQL;
+//   4. the content rules (hold.ts), which hold a reply for the author and never drop it.
+// A refusal stores nothing and gives the reader back everything they typed.
+import type { Db } from '../db/client.ts';
+import type { FormFields } from '../forms/body.ts';
+import type { ClientKeys } from '../flood/client-key.ts';
+import { countReply } from '../flood/limits.ts';
+import type { Survey } from '../surveys/schema.ts';
+import { fixedFields } from './fields.ts';
+import { checkToken, issueToken } from './form-token.ts';
+import { contentHolds, type HoldReason } from './hold.ts';
+import type { ReplyPolicy } from './policy.ts';
+import { readReplyForm, type FieldErrors, type ReplyInput } from './read-form.ts';
+import { editReply, isRepeatedText, storeReply, type Placement } from './service.ts';
+
+export interface ReceiveContext {
+  db: Db;
+  policy: ReplyPolicy;
+  clientKeys: ClientKeys;
+  /** The client's address (never stored: only its keyed hash counts for the flood limits). */
+  address: string | undefined;
+}
+
+export type Refusal = { status: 400 | 429; errors: FieldErrors; retryAfterSeconds?: number; token?: string };
+export type Received = { stored: true; secret: string } | ({ stored: false } & Refusal);
+
+/** Answers shorter than this are too common to count as "the same text again". */
+const REPEAT_MIN_LENGTH = 40;
+const REPEAT_DAYS = 30;
+
+const tokenProblems = {
+  forged: 'This form did not come from this page (or was changed on the way), so nothing was stored. Please check your answers and send them again.',
+  expired: 'This form was open for too long, so nothing was stored. Please check your answers and send them again.',
+  'too-fast': 'This form came back faster than a person can fill it in, so nothing was stored. Please check your answers and send them again.',
+} as const;
+
+export function newFormToken(policy: ReplyPolicy, survey: Survey): string {
+  return issueToken(policy.tokenKey, survey.slug);
+}
+
+/** A new reply from the form at /s/:slug. */
+export async function receiveReply(context: ReceiveContext, survey: Survey, fields: FormFields): Promise<Received> {
+  const { policy } = context;
+  const sent = fields.get(fixedFields.token) ?? [];
+  const token = sent.length === 1 ? checkToken(policy.tokenKey, survey.slug, sent[0]!, policy.form) : ({ ok: false, problem: 'forged' } as const);
+  const read = readReplyForm(survey, fields);
+  if (!token.ok) {
+    // A too-fast form keeps its token: sent again, it is no longer too fast.
+    const fresh = token.problem === 'too-fast' ? undefined : newFormToken(policy, survey);
+    return { stored: false, status: 400, errors: { ...(read.ok ? {} : read.errors), form: tokenProblems[token.problem] }, token: fresh };
+  }
+  if (!read.ok) return { stored: false, status: 400, errors: read.errors };
+  const flooded = await floodCheck(context);
+  if (flooded) return { stored: false, ...flooded };
+  const placement = await place(context, survey, read.reply, token.secret, fields);
+  const outcome = await storeReply(context.db, survey.slug, token.secret, read.reply, placement);
+  if (outcome === 'stored') return { stored: true, secret: token.secret };
+  return { stored: false, status: 400, errors: { form: tokenProblems.forged }, token: newFormToken(policy, survey) };
+}
+
+/** The reader's new version of a reply, through the private link (whose secret is the guard). */
+export async function reviseReply(context: ReceiveContext, survey: Survey, reply: { id: string; secret: string }, fields: FormFields): Promise<Received> {
+  const read = readReplyForm(survey, fields);
+  if (!read.ok) return { stored: false, status: 400, errors: read.errors };
+  const flooded = await floodCheck(context);
+  if (flooded) return { stored: false, ...flooded };
+  await editReply(context.db, reply.id, read.reply, await place(context, survey, read.reply, reply.secret, fields));
+  return { stored: true, secret: reply.secret };
+}
+
+async function floodCheck({ db, policy, clientKeys, address }: ReceiveContext): Promise<Refusal | null> {
+  const check = await countReply(db, await clientKeys.of(address), policy.flood);
+  if (check.allowed) return null;
+  const minutes = Math.max(1, Math.ceil(check.retryAfterMs / 60_000));
+  const message = `Many replies came in from your network (or from everyone) in a short time, so this one was not stored yet. Everything you typed is still here: please send it again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  return { status: 429, errors: { form: message }, retryAfterSeconds: Math.ceil(check.retryAfterMs / 1000) };
+}
+
+async function place({ db, policy }: ReceiveContext, survey: Survey, reply: ReplyInput, secret: string, fields: FormFields): Promise<Placement> {
+  const reasons: HoldReason[] = contentHolds(reply, policy);
+  if ((fields.get(fixedFields.trap) ?? []).some((value) => value.trim() !== '')) reasons.unshift('honeypot');
+  const texts = reply.answers.filter((a) => isTextQuestion(survey, a.questionId) && a.value.length >= REPEAT_MIN_LENGTH).map((a) => a.value);
+  if (await isRepeatedText(db, texts, secret, REPEAT_DAYS)) reasons.push('repeated');
+  const publish = policy.moderation === 'flagged' && reasons.length === 0;
+  return { status: publish ? 'approved' : 'pending', holdReasons: reasons };
+}
+
+function isTextQuestion(survey: Survey, questionId: string): boolean {
+  return survey.questions.some((q) => q.id === questionId && q.kind === 'text');
+}
