@@ -50,7 +50,7 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy }: R
 
   // Readers: no account; a reply's private link (its secret) is what lets its reader back in.
   router.get('/s/:slug', replies.newForm);
-  router.post('/s/:slug', formBody, replies.submit);
+  router.post('/s/:slug/replies', formBody, replies.submit);
   router.get('/r/:secret', replies.show);
   router.get('/r/:secret/edit', replies.editForm);
   router.post('/r/:secret/edit', formBody, replies.saveEdit);

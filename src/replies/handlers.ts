@@ -45,7 +45,7 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
 
   async function renderForm(res: Response, survey: Survey, values: FormFields, errors: FieldErrors, action: string, status = 200) {
     const view = formView(survey, await suggestions(), values, errors);
-    res.status(status).render('replies/form', { ...view, action, editing: action !== `/s/${survey.slug}` });
+    res.status(status).render('replies/form', { ...view, action, editing: action !== `/s/${survey.slug}/replies` });
   }
 
   /** The outcome of a send: to the private link, or the form again with what was typed. */
@@ -70,14 +70,19 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
   // GET /s/:slug - the form, with a fresh token (which holds the secret of the private link)
   const newForm: RequestHandler = async (req, res) => {
     const survey = findOpenSurvey(surveys, String(req.params.slug));
-    await renderForm(res, survey, new Map([[fixedFields.token, [newFormToken(policy, survey)]]]), {}, `/s/${survey.slug}`);
+    // Back, after sending, must show this very form again (same token, so sending again edits
+    // the reply instead of adding one): the browser may keep it, though only for its own
+    // history, and revalidates on a new visit (which gets a new token). The form is sent to
+    // another address (POST …/replies) because a POST to this one would drop the kept copy.
+    res.set('Cache-Control', 'private, no-cache');
+    await renderForm(res, survey, new Map([[fixedFields.token, [newFormToken(policy, survey)]]]), {}, `/s/${survey.slug}/replies`);
   };
 
-  // POST /s/:slug - store the reply, then show the thank-you page
+  // POST /s/:slug/replies - store the reply, then show the thank-you page
   const submit: RequestHandler = async (req, res) => {
     const survey = findOpenSurvey(surveys, String(req.params.slug));
     const fields = readForm(req);
-    await answer(res, survey, fields, `/s/${survey.slug}`, receiveReply(context(req), survey, fields), 'thanks');
+    await answer(res, survey, fields, `/s/${survey.slug}/replies`, receiveReply(context(req), survey, fields), 'thanks');
   };
   // GET /r/:secret - the reader's own reply (and the thank-you page after sending)
   const show: RequestHandler = async (req, res) => {

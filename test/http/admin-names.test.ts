@@ -50,7 +50,7 @@ describe('one name for each client and provider', () => {
     const token = tokenOf((await request(t.app).get('/s/leaving-session')).text);
 
     const secret = secretIn(token);
-    await postForm(t.app, '/s/leaving-session', [['token', token], ['messengers', 'matrix'], ['clients.matrix', 'Element Desktop App']]).expect(303);
+    await postForm(t.app, '/s/leaving-session/replies', [['token', token], ['messengers', 'matrix'], ['clients.matrix', 'Element Desktop App']]).expect(303);
     assert.equal(knownCount((await agent.get('/admin/names')).text, 'Element'), 3);
   });
 

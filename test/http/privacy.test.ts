@@ -26,7 +26,7 @@ describe("readers' privacy", () => {
     const app = await t.makeApp({ logger, trustProxy: true });
     const token = tokenOf((await request(app).get('/s/leaving-session').set('X-Forwarded-For', '203.0.113.50')).text);
     const secret = secretIn(token);
-    await postForm(app, '/s/leaving-session', [['token', token], ['messengers', 'matrix']]).set('X-Forwarded-For', '203.0.113.50').expect(303);
+    await postForm(app, '/s/leaving-session/replies', [['token', token], ['messengers', 'matrix']]).set('X-Forwarded-For', '203.0.113.50').expect(303);
     await request(app).get(`/r/${secret}`).set('X-Forwarded-For', '203.0.113.50').expect(200);
     await request(app).get(`/R/${secret}`).expect(200); // Express matches paths without case
     await request(app).get('/feed/not-the-token').expect(404);
@@ -41,8 +41,16 @@ describe("readers' privacy", () => {
     const res = await request(t.app).get('/s/leaving-session').expect(200);
     assert.equal(res.headers['set-cookie'], undefined);
     assert.equal(res.headers['referrer-policy'], 'no-referrer');
-    assert.match(res.headers['cache-control'] ?? '', /no-store/);
     assert.doesNotMatch(res.text, /(src|href)="(https?:)?\/\//);
+  });
+
+  test('the form may stay in the browser for Back, but not in a shared cache; other reader pages are never kept', async () => {
+    const form = await request(t.app).get('/s/leaving-session').expect(200);
+    assert.equal(form.headers['cache-control'], 'private, no-cache');
+    assert.match(form.text, /action="\/s\/leaving-session\/replies"/);
+    for (const page of ['/', '/s/leaving-session/tally']) {
+      assert.equal((await request(t.app).get(page).expect(200)).headers['cache-control'], 'no-store', page);
+    }
   });
 
   test('an unexpected failure shows a plain 500 page with a reference, and logs it with the request id', async () => {

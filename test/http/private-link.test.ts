@@ -9,7 +9,7 @@ const t = useTestApp();
 async function sendReply(): Promise<string> {
   const token = tokenOf((await request(t.app).get('/s/leaving-session')).text);
   const secret = secretIn(token);
-  await postForm(t.app, '/s/leaving-session', [
+  await postForm(t.app, '/s/leaving-session/replies', [
     ['token', token],
     ['messengers', 'matrix'],
     ['why', 'Rooms.'],

@@ -73,7 +73,7 @@ describe('POST /s/:slug with a valid reply', () => {
   test('stores it as pending and sends the reader to the thank-you page with their private link', async () => {
     const token = await freshToken();
     const secret = secretIn(token);
-    const res = await postForm(t.app, '/s/leaving-session', fullReply(token)).expect(303);
+    const res = await postForm(t.app, '/s/leaving-session/replies', fullReply(token)).expect(303);
     assert.equal(res.headers.location, `/r/${secret}?thanks`);
 
     const replies = await t.db.reply.findMany({ include: { answers: true } });
@@ -103,9 +103,9 @@ describe('POST /s/:slug with a valid reply', () => {
   test('stores one reply when the same form is sent twice', async () => {
     const token = await freshToken();
     const secret = secretIn(token);
-    await postForm(t.app, '/s/leaving-session', fullReply(token)).expect(303);
+    await postForm(t.app, '/s/leaving-session/replies', fullReply(token)).expect(303);
     const answers = await t.db.answer.count();
-    const again = await postForm(t.app, '/s/leaving-session', fullReply(token)).expect(303);
+    const again = await postForm(t.app, '/s/leaving-session/replies', fullReply(token)).expect(303);
     assert.equal(again.headers.location, `/r/${secret}?thanks`);
     assert.equal(await t.db.reply.count(), 1);
     assert.equal(await t.db.answer.count(), answers);
@@ -114,8 +114,8 @@ describe('POST /s/:slug with a valid reply', () => {
   test('keeps the last version when the reader goes back, changes an answer and sends again', async () => {
     const token = await freshToken();
     const secret = secretIn(token);
-    await postForm(t.app, '/s/leaving-session', [['token', token], ['messengers', 'matrix']]).expect(303);
-    await postForm(t.app, '/s/leaving-session', [['token', token], ['messengers', 'xmpp']]).expect(303);
+    await postForm(t.app, '/s/leaving-session/replies', [['token', token], ['messengers', 'matrix']]).expect(303);
+    await postForm(t.app, '/s/leaving-session/replies', [['token', token], ['messengers', 'xmpp']]).expect(303);
     const answers = await t.db.answer.findMany();
     assert.deepEqual(answers.map((a) => a.value), ['xmpp']);
     assert.equal(await t.db.reply.count(), 1);
@@ -129,19 +129,19 @@ describe('POST /s/:slug with a valid reply', () => {
 
   test('accepts the "No answer" radios a text browser sends for every messenger', async () => {
     const noAnswers: FormPairs = ['matrix', 'xmpp', 'deltachat'].map((m) => [`hosting.${m}`, '']);
-    await postForm(t.app, '/s/leaving-session', [['token', await freshToken()], ['messengers', 'xmpp'], ...noAnswers]).expect(303);
+    await postForm(t.app, '/s/leaving-session/replies', [['token', await freshToken()], ['messengers', 'xmpp'], ...noAnswers]).expect(303);
     assert.equal(await t.db.answer.count(), 1);
   });
 
   test('accepts a reply with only the required answer', async () => {
-    await postForm(t.app, '/s/leaving-session', [['token', await freshToken()], ['messengers', 'deltachat']]).expect(303);
+    await postForm(t.app, '/s/leaving-session/replies', [['token', await freshToken()], ['messengers', 'deltachat']]).expect(303);
     assert.equal(await t.db.answer.count(), 1);
   });
 });
 
 describe('POST /s/:slug with mistakes', () => {
   async function rejected(pairs: FormPairs, status = 400) {
-    const res = await postForm(t.app, '/s/leaving-session', [['token', await freshToken()], ...pairs]).expect(status);
+    const res = await postForm(t.app, '/s/leaving-session/replies', [['token', await freshToken()], ...pairs]).expect(status);
     assert.equal(await t.db.reply.count(), 0, 'nothing is stored');
     return res.text;
   }
@@ -194,7 +194,7 @@ describe('POST /s/:slug with mistakes', () => {
   test('shows the form again with a new token, keeping the answers, when the token is missing or forged', async () => {
     const forged = `${(await freshToken()).slice(0, -4)}AAAA`;
     for (const token of [[], [['token', 'short']], [['token', forged]]] as FormPairs[]) {
-      const res = await postForm(t.app, '/s/leaving-session', [...token, ['messengers', 'matrix']]).expect(400);
+      const res = await postForm(t.app, '/s/leaving-session/replies', [...token, ['messengers', 'matrix']]).expect(400);
       assert.match(res.text, /did not come from this page/);
       assert.match(secretIn(tokenOf(res.text)), /^[A-Za-z0-9_-]{43}$/);
       assert.ok(res.text.includes('value="matrix" checked'));
@@ -205,7 +205,7 @@ describe('POST /s/:slug with mistakes', () => {
 
 describe('POST /s/:slug with forged or broken requests', () => {
   const raw = (body: string | Buffer, type = 'application/x-www-form-urlencoded') =>
-    request(t.app).post('/s/leaving-session').set('Content-Type', type).send(body);
+    request(t.app).post('/s/leaving-session/replies').set('Content-Type', type).send(body);
 
   test('answers 400 to invalid UTF-8', async () => {
     const res = await raw('messengers=matrix&why=%FF%FE').expect(400);
@@ -239,7 +239,7 @@ describe('POST /s/:slug with forged or broken requests', () => {
 
   test('never answers 500 to odd field names and values', async () => {
     const odd: FormPairs = [['__proto__', 'x'], ['constructor', 'y'], ['messengers[]', 'matrix'], ['messengers', ''], ['why', '\u{1F600}'.repeat(10)]];
-    const res = await postForm(t.app, '/s/leaving-session', [['token', await freshToken()], ...odd]);
+    const res = await postForm(t.app, '/s/leaving-session/replies', [['token', await freshToken()], ...odd]);
     assert.equal(res.status, 400);
   });
 });

@@ -24,7 +24,7 @@ describe('a second survey file', () => {
   test('stores a reply to it', async () => {
     const token = tokenOf((await request(t.app).get('/s/text-editors')).text);
     const secret = secretIn(token);
-    await postForm(t.app, '/s/text-editors', [
+    await postForm(t.app, '/s/text-editors/replies', [
       ['token', token],
       ['editor', 'emacs'],
       ['plugins.emacs', 'elpher'],
@@ -42,13 +42,13 @@ describe('a second survey file', () => {
   test('refuses two answers to a single-choice question', async () => {
     const token = tokenOf((await request(t.app).get('/s/text-editors')).text);
     const secret = secretIn(token);
-    const res = await postForm(t.app, '/s/text-editors', [['token', token], ['editor', 'vim'], ['editor', 'emacs']]).expect(400);
+    const res = await postForm(t.app, '/s/text-editors/replies', [['token', token], ['editor', 'vim'], ['editor', 'emacs']]).expect(400);
     assert.match(res.text, /Please pick only one/);
   });
 
   test('a closed survey answers 410 and takes no reply', async () => {
     await request(t.app).get('/s/closed-post').expect(410);
-    await postForm(t.app, '/s/closed-post', [['answer', 'late']]).expect(410);
+    await postForm(t.app, '/s/closed-post/replies', [['answer', 'late']]).expect(410);
     assert.equal(await t.db.reply.count(), 0);
   });
 });

@@ -170,7 +170,7 @@ describe('the tally is linked', () => {
     assert.match(form.text, /<a href="\/s\/leaving-session\/tally">/);
     const token = tokenOf(form.text);
     const secret = secretIn(token);
-    const sent = await postForm(app, '/s/leaving-session', [['token', token], ['messengers', 'matrix']]).expect(303);
+    const sent = await postForm(app, '/s/leaving-session/replies', [['token', token], ['messengers', 'matrix']]).expect(303);
     const thanks = await request(app).get(sent.headers.location!).expect(200);
     assert.match(thanks.text, /<a href="\/s\/leaving-session\/tally">/);
   });
