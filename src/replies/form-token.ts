@@ -1,5 +1,5 @@
 // The reply form's token, made when the form is shown and sent back in a hidden field:
-//   <issued-at, seconds, base36>.<secret, 43 chars>.<MAC, 22 chars>
+//   <issued-at, milliseconds, base36>.<secret, 43 chars>.<MAC, 22 chars>
 // The MAC (HMAC-SHA256 under a key every instance shares, cut to 128 bits) binds the time and
 // the secret to one survey, so a token cannot be made up, aged backwards or used for another
 // survey. The secret becomes the reply's private link; since a reply is stored under the hash of
@@ -20,7 +20,7 @@ export type TokenCheck = { ok: true; secret: string } | { ok: false; problem: 'f
 const SHAPE = /^([0-9a-z]{1,9})\.([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{22})$/;
 
 export function issueToken(key: string, slug: string, now = Date.now()): string {
-  const issuedAt = Math.floor(now / 1000).toString(36);
+  const issuedAt = Math.floor(now).toString(36);
   const secret = newSecret();
   return `${issuedAt}.${secret}.${mac(key, slug, issuedAt, secret)}`;
 }
@@ -28,7 +28,7 @@ export function issueToken(key: string, slug: string, now = Date.now()): string 
 export function checkToken(key: string, slug: string, token: string, rules: TokenRules, now = Date.now()): TokenCheck {
   const [, issuedAt = '', secret = '', sent = ''] = SHAPE.exec(token) ?? [];
   if (sent === '' || !timingSafeEqual(Buffer.from(sent), Buffer.from(mac(key, slug, issuedAt, secret)))) return { ok: false, problem: 'forged' };
-  const age = now - Number.parseInt(issuedAt, 36) * 1000;
+  const age = now - Number.parseInt(issuedAt, 36);
   if (age > rules.maxAgeMs || age < -60_000) return { ok: false, problem: 'expired' };
   if (age < rules.minFillMs) return { ok: false, problem: 'too-fast' };
   return { ok: true, secret };
