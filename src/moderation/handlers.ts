@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import { NotFound } from '../errors.ts';
 import type { Handler } from '../forms/request.ts';
 import { describeAnswers } from '../surveys/describe.ts';
+import { holdReasons, type HoldReason } from '../replies/hold.ts';
 import type { Surveys } from '../surveys/registry.ts';
 import { applyDecisions, correctAnswer, deleteReplyForGood, movableTo } from './actions.ts';
 import { findReply, listQueue, type QueueReply } from './queue.ts';
@@ -24,6 +25,8 @@ export function moderationHandlers(db: Db, surveys: Surveys) {
       reply,
       surveyTitle: survey?.title ?? reply.surveySlug,
       answers: survey ? describeAnswers(survey, reply.answers) : [],
+      // Why a rule held it back (the reasons are the reader form's: src/replies/hold.ts).
+      held: reply.holdReasons.map((reason) => holdReasons[reason as HoldReason] ?? reason),
     };
   };
 
