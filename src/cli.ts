@@ -5,7 +5,7 @@ import { readNewPassword } from './admin/read-password.ts';
 import { PasswordError, setAuthorPassword } from './admin/password.ts';
 import { DataDirBusy } from './db/app-lock.ts';
 import { connectionFor, openDatabase } from './db/database.ts';
-import { applyMigrations, createMigration } from './db/migrations.ts';
+import { applyMigrations, markMigrationRolledBack, MigrationError } from './db/migrations.ts';
 import { exportTally } from './gemtext/export.ts';
 import { PostFileError } from './gemtext/post-file.ts';
 import { createLogger } from './http/logging.ts';
@@ -25,13 +25,19 @@ program
 program
   .command('migrate')
   .description('apply pending database migrations from prisma/migrations')
-  .action(async () => {
+  .option('--rolled-back <name>', 'mark the failed migration <name> rolled back, once its SQL is fixed: the next start applies it again')
+  .action(async (options: { rolledBack?: string }) => {
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
     const { url, stopServer } = await connectionFor(config, logger);
     try {
-      const applied = await applyMigrations(url);
-      console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
+      if (options.rolledBack !== undefined) {
+        await markMigrationRolledBack(url, options.rolledBack);
+        console.log(`Marked ${options.rolledBack} rolled back: the next start (or postbag migrate) applies it again.`);
+      } else {
+        const applied = await applyMigrations(url, (message) => logger.warn(message));
+        console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
+      }
     } finally {
       await stopServer();
     }
@@ -44,6 +50,8 @@ program
   .action(async (name: string) => {
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
+    // Loaded here only: it brings Prisma's schema engine, which no other command needs.
+    const { createMigration } = await import('./db/create-migration.ts');
     const { url, stopServer } = await connectionFor(config, logger);
     try {
       const written = await createMigration(url, name);
@@ -93,7 +101,7 @@ try {
   await program.parseAsync();
 } catch (err) {
   // Mistakes in the environment or a survey file are the user's to fix: say what, not where in the code.
-  const known = [ConfigError, SurveyFileError, PasswordError, PostFileError, DataDirBusy].some((type) => err instanceof type);
+  const known = [ConfigError, SurveyFileError, PasswordError, PostFileError, DataDirBusy, MigrationError].some((type) => err instanceof type);
   console.error(known ? (err as Error).message : err);
   process.exitCode = 1;
 }
