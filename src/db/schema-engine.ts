@@ -208,10 +208,9 @@ function correctAdapter(adapter: PgAdapter): SqlDriverAdapter {
   correctQueryable(adapter);
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => correctQueryable(await startTransaction(isolationLevel));
-  // Correction 2: the stock executeScript splits the script on every `;`, so a migration with
-  // 'a;b' or a $$ function body breaks, and one that fails halfway leaves its first statements
-  // applied. Sent as one simple-protocol query, PostgreSQL runs the whole script as one implicit
-  // transaction: it either applies entirely or not at all.
+  // Correction 2: the stock executeScript splits the script on every `;`, so replaying a
+  // migration with 'a;b' or a $$ function body on the shadow database breaks. Sent as one
+  // simple-protocol query, PostgreSQL splits it itself (as migrations.ts applies it too).
   const pool = adapter.underlyingDriver();
   adapter.executeScript = async (script: string) => {
     try {
