@@ -5,7 +5,7 @@ import { UserError } from './errors.ts';
 import { readNewPassword } from './admin/read-password.ts';
 import { setAuthorPassword } from './admin/password.ts';
 import { connectionFor, openDatabase } from './db/database.ts';
-import { applyMigrations, createMigration } from './db/migrations.ts';
+import { applyMigrations, markMigrationRolledBack } from './db/migrations.ts';
 import { exportTally } from './tally/publish.ts';
 import { createLogger } from './http/logging.ts';
 import { serve } from './server.ts';
@@ -24,13 +24,19 @@ program
 program
   .command('migrate')
   .description('apply pending database migrations from prisma/migrations')
-  .action(async () => {
+  .option('--rolled-back <name>', 'mark the failed migration <name> rolled back, once its SQL is fixed: the next start applies it again')
+  .action(async (options: { rolledBack?: string }) => {
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
     const { url, stopServer } = await connectionFor(config, logger);
     try {
-      const applied = await applyMigrations(url);
-      console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
+      if (options.rolledBack !== undefined) {
+        await markMigrationRolledBack(url, options.rolledBack);
+        console.log(`Marked ${options.rolledBack} rolled back: the next start (or postbag migrate) applies it again.`);
+      } else {
+        const applied = await applyMigrations(url, (message) => logger.warn(message));
+        console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
+      }
     } finally {
       await stopServer();
     }
@@ -43,6 +49,8 @@ program
   .action(async (name: string) => {
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
+    // Loaded here only: it brings Prisma's schema engine, which no other command needs.
+    const { createMigration } = await import('./db/create-migration.ts');
     const { url, stopServer } = await connectionFor(config, logger);
     try {
       const written = await createMigration(url, name);

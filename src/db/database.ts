@@ -49,7 +49,7 @@ export async function connectionFor(
 export async function openDatabase(config: Config, logger: Logger, owner = false): Promise<Database> {
   const { url, stopServer } = await connectionFor(config, logger, owner);
   try {
-    const applied = await applyMigrations(url, (message: string) => logger.debug(message));
+    const applied = await applyMigrations(url, (message: string) => logger.warn(message));
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
   } catch (err) {
     await stopServer();

@@ -1,9 +1,11 @@
-// Prisma's schema (migration) engine, compiled to WebAssembly, driven over node-postgres.
-// Prisma's CLI would download a native engine, which these machines cannot reach (its migrate
-// commands then exit 0 having done nothing), so src/db/migrations.ts runs this one instead.
+// Prisma's schema (migration) engine, compiled to WebAssembly, driven over node-postgres. Only
+// it can diff prisma/schema.prisma against a database, so it stays for writing a new migration
+// (create-migration.ts) and for the test that a migrated database matches the schema. Nothing
+// that runs at start loads this module: it reaches into private parts of Prisma's packages.
 // The stock PrismaPg adapter needs three corrections before the engine can use it; see
 // `correctAdapter` and `migrationAdapterFactory`.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -19,10 +21,12 @@ import {
   type Transaction,
 } from '@prisma/driver-adapter-utils';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
-import type { SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import pg from 'pg';
+import { withClient } from './with-client.ts';
 
-export type { SchemaEngine };
+// Every table is modelled in schema.prisma, so the engine manages them all.
+export const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 
 interface PanicRegistry {
   message: string;
@@ -56,9 +60,7 @@ function loadEngine(): typeof glue.SchemaEngine {
   // The .wasm is not an exported subpath: find it beside the glue, which is.
   const gluePath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
   const bytes = readFileSync(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm'));
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-    './schema_engine_bg.js': { ...glue, ...unrefTimers(glue) },
-  });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { './schema_engine_bg.js': glue });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   engineClass = glue.SchemaEngine;
@@ -66,61 +68,29 @@ function loadEngine(): typeof glue.SchemaEngine {
 }
 
 /**
- * The engine arms a 10 s timer around `pg_advisory_lock` (its lock-wait timeout) and never
- * clears it (the glue imports setTimeout but no clearTimeout), so every apply kept the process
- * alive 10 s after its work. Its timers are unref'd: they still fire, but hold nothing open.
- * The engine only waits on a timer alongside a database query, whose socket keeps Node running.
+ * Runs `work` with an engine for the database at `databaseUrl`, whose datamodel is the schema
+ * at `schemaPath`; then frees the engine, and closes every pool it opened and any shadow
+ * database it left.
  */
-function unrefTimers(imports: object): Record<string, unknown> {
-  const replaced: Record<string, unknown> = {};
-  for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
-    replaced[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
-  }
-  return replaced;
-}
-
-export interface OpenedSchemaEngine {
-  engine: SchemaEngine;
-  /** Frees the engine, then closes every pool it opened and drops any shadow database left. */
-  close(): Promise<void>;
-}
-
-/**
- * An engine for the database at `databaseUrl`, with `schema` (the text of `schemaPath`) as its
- * datamodel. Always `close()` it: until then it holds connections to the database.
- */
-export async function openSchemaEngine(options: {
-  databaseUrl: string;
-  schemaPath: string;
-  schema: string;
-  log?: (message: string) => void;
-}): Promise<OpenedSchemaEngine> {
+export async function withSchemaEngine<T>(databaseUrl: string, schemaPath: string, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const SchemaEngineClass = loadEngine();
-  const { factory, closeAll } = migrationAdapterFactory(options.databaseUrl);
-  const log = options.log ?? (() => {});
-  let engine: SchemaEngine;
+  const schema = await readFile(schemaPath, 'utf8');
+  const { factory, closeAll } = migrationAdapterFactory(databaseUrl);
   try {
-    engine = await SchemaEngineClass.new(
-      { datamodels: [[options.schemaPath, options.schema]] },
-      (message: string) => log(message),
-      bindMigrationAwareSqlAdapterFactory(factory),
-    );
-  } catch (err) {
-    await closeAll();
-    throw err;
-  }
-  return {
-    engine,
-    close: async () => {
+    const engine = await SchemaEngineClass.new({ datamodels: [[schemaPath, schema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
+    try {
+      return await work(engine);
+    } finally {
       try {
         engine.free();
       } catch {
         // After a panic the engine stays borrowed and refuses to be freed: its WebAssembly
         // memory is lost, but its pools and shadow database must still go.
       }
-      await closeAll();
-    },
-  };
+    }
+  } finally {
+    await closeAll();
+  }
 }
 
 // `allowExitOnIdle`: an idle pool must not keep a CLI process alive (it lingered ~10 s without).
@@ -132,22 +102,11 @@ function withDatabase(databaseUrl: string, database: string): string {
   return url.toString();
 }
 
-/** One statement on a connection of its own: a shadow database cannot be dropped through its own pool. */
-async function runOnce(databaseUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * PrismaPg with the corrections below, plus bookkeeping: `closeAll` disposes every adapter the
  * engine opened and did not dispose, so no pool (or shadow database) outlives the engine.
  */
-export function migrationAdapterFactory(databaseUrl: string): {
+function migrationAdapterFactory(databaseUrl: string): {
   factory: SqlMigrationAwareDriverAdapterFactory;
   closeAll: () => Promise<void>;
 } {
@@ -175,12 +134,16 @@ export function migrationAdapterFactory(databaseUrl: string): {
     // connected to it, and on dispose that pool closed before the database is dropped.
     connectToShadowDb: async () => {
       const name = `prisma_migrate_shadow_db_${randomUUID()}`;
-      await runOnce(databaseUrl, `CREATE DATABASE "${name}"`);
+      // On connections of their own: a database cannot be dropped through its own pool. FORCE:
+      // a connection the pool could not close must not keep the shadow database alive.
+      const onServer = (sql: string) => withClient(databaseUrl, (client) => client.query(sql));
+      const drop = () => onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await onServer(`CREATE DATABASE "${name}"`);
       let adapter: SqlDriverAdapter;
       try {
         adapter = correctAdapter(await new PrismaPg(poolConfig(withDatabase(databaseUrl, name))).connect());
       } catch (err) {
-        await runOnce(databaseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await drop();
         throw err;
       }
       const closePool = adapter.dispose.bind(adapter);
@@ -188,8 +151,7 @@ export function migrationAdapterFactory(databaseUrl: string): {
         try {
           await closePool();
         } finally {
-          // FORCE: a connection the pool could not close must not keep the database alive.
-          await runOnce(databaseUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+          await drop();
         }
       };
       return track(adapter);
@@ -246,10 +208,9 @@ function correctAdapter(adapter: PgAdapter): SqlDriverAdapter {
   correctQueryable(adapter);
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => correctQueryable(await startTransaction(isolationLevel));
-  // Correction 2: the stock executeScript splits the script on every `;`, so a migration with
-  // 'a;b' or a $$ function body breaks, and one that fails halfway leaves its first statements
-  // applied. Sent as one simple-protocol query, PostgreSQL runs the whole script as one implicit
-  // transaction: it either applies entirely or not at all.
+  // Correction 2: the stock executeScript splits the script on every `;`, so replaying a
+  // migration with 'a;b' or a $$ function body on the shadow database breaks. Sent as one
+  // simple-protocol query, PostgreSQL splits it itself (as migrations.ts applies it too).
   const pool = adapter.underlyingDriver();
   adapter.executeScript = async (script: string) => {
     try {

@@ -1,4 +1,5 @@
-// `npm run db:migrate` on a database that has none of Postbag's tables yet, then once more.
+// `npm run db:migrate` on a database that has none of Postbag's tables yet, then once more; and
+// `--rolled-back` refusing a migration that did not fail.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,8 +16,8 @@ const name = `${process.env.POSTBAG_TEST_TEMPLATE}_empty_${randomBytes(3).toStri
 before(() => withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`)));
 after(() => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
 
-const migrate = () =>
-  run('npm', ['run', '-s', 'db:migrate'], { cwd: projectDir, env: { ...process.env, DATABASE_URL: withDatabaseName(serverUrl, name), LOG_LEVEL: 'warn' } });
+const migrate = (...args: string[]) =>
+  run('npm', ['run', '-s', 'db:migrate', '--', ...args], { cwd: projectDir, env: { ...process.env, DATABASE_URL: withDatabaseName(serverUrl, name), LOG_LEVEL: 'warn' } });
 
 describe('npm run db:migrate', () => {
   test('applies the pending migrations, then finds nothing more to do', async () => {
@@ -24,5 +25,15 @@ describe('npm run db:migrate', () => {
     assert.match(first.stdout, /^Applied: \d{14}_init/m);
     const again = await migrate();
     assert.match(again.stdout, /The database is up to date\./);
+  });
+
+  test('--rolled-back refuses a migration that did not fail, with a message and no stack trace', async () => {
+    await migrate();
+    const refused = await migrate('--rolled-back', '20261124205103_init').then(
+      () => assert.fail('it succeeded'),
+      (err: { code: number; stderr: string }) => err,
+    );
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^Migration 20261124205103_init was applied .* only a failed migration can be marked rolled back\.\n$/);
   });
 });
