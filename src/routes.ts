@@ -18,6 +18,7 @@ import { replyHandlers } from './replies/handlers.ts';
 import type { ReplyPolicy } from './replies/policy.ts';
 import { surveyHandlers } from './surveys/handlers.ts';
 import type { Surveys } from './surveys/registry.ts';
+import type { TallyCacheOptions } from './tally/cache.ts';
 import { tallyHandlers } from './tally/handlers.ts';
 
 export interface RouteDeps {
@@ -26,11 +27,13 @@ export interface RouteDeps {
   sessions: AdminSessions;
   throttlePolicy: ThrottlePolicy;
   replyPolicy: ReplyPolicy;
+  /** How fresh the public tally is (tests want it exact; readers want it at once). */
+  tallyCache?: TallyCacheOptions;
 }
 
-export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy }: RouteDeps): Router {
+export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tallyCache }: RouteDeps): Router {
   const surveyPages = surveyHandlers(surveys);
-  const tally = tallyHandlers(db, surveys);
+  const tally = tallyHandlers(db, surveys, tallyCache);
   const feed = feedHandlers(db, surveys);
   const replies = replyHandlers(db, surveys, replyPolicy);
   const health = healthHandlers(db);

@@ -5,7 +5,6 @@
 import type { Db } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Surveys } from '../surveys/registry.ts';
-import { bumpTallyVersion } from '../tally/version.ts';
 import { catalogKinds } from './kinds.ts';
 import { nameKey } from './normalise.ts';
 
@@ -88,6 +87,5 @@ export async function mapName(db: Db, target: { scope: string; kind: string; key
       create: { scope, kind, key, nameId: canonical.id },
       update: { nameId: canonical.id },
     });
-    await bumpTallyVersion(tx);
   });
 }

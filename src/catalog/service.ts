@@ -3,7 +3,6 @@
 // come from here too.
 import type { Db } from '../db/client.ts';
 import type { CatalogEntry, Survey } from '../surveys/schema.ts';
-import { bumpTallyVersion } from '../tally/version.ts';
 import { nameKey } from './normalise.ts';
 
 interface Seed {
@@ -16,7 +15,7 @@ interface Seed {
 /**
  * Adds the survey files' names and aliases that the catalog lacks. Existing rows are left as
  * they are (the author may have remapped an alias), and concurrent starts are harmless. A new
- * alias can change how names are counted, so it bumps the tally version for every instance.
+ * alias can change how names are counted: PostgreSQL then moves the tallies' versions.
  */
 export async function seedCatalog(db: Db, surveys: Iterable<Survey>): Promise<void> {
   const seeds = [...surveys].flatMap((survey) =>
@@ -36,8 +35,7 @@ export async function seedCatalog(db: Db, surveys: Iterable<Survey>): Promise<vo
         .filter((key) => key !== '')
         .map((key) => ({ scope: seed.scope, kind: seed.kind, key, nameId }));
     });
-    const added = await tx.catalogAlias.createMany({ data: aliases, skipDuplicates: true });
-    if (added.count > 0) await bumpTallyVersion(tx);
+    await tx.catalogAlias.createMany({ data: aliases, skipDuplicates: true });
   });
 }
 

@@ -1,12 +1,11 @@
-// What the author does to replies. Each action is one transaction that also bumps the tally's
-// change counter, so every instance's cached tally is recomputed.
+// What the author does to replies, each in one transaction. (PostgreSQL moves the tally's
+// version itself: see src/tally/version.ts.)
 import { nameKey } from '../catalog/normalise.ts';
 import type { Db } from '../db/client.ts';
 import { BadRequest, NotFound } from '../errors.ts';
 import { limits } from '../forms/limits.ts';
 import { checkLine, checkText } from '../forms/text.ts';
 import type { NamesQuestion, Survey } from '../surveys/schema.ts';
-import { bumpTallyVersion } from '../tally/version.ts';
 import type { Status } from './schema.ts';
 
 /** Moves replies to one status; returns how many changed. */
@@ -27,7 +26,6 @@ export async function applyDecisions(db: Db, decisions: ReadonlyMap<string, Stat
       });
       changed += count;
     }
-    if (changed > 0) await bumpTallyVersion(tx);
     return changed;
   });
 }
@@ -77,15 +75,11 @@ export async function correctAnswer(
         ...(moved ? { questionId: moveTo, position: (last?._max.position ?? -1) + 1, originalQuestionId: answer.originalQuestionId ?? question.id } : {}),
       },
     });
-    await bumpTallyVersion(tx);
     return null;
   });
 }
 
 export async function deleteReplyForGood(db: Db, id: string): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const { count } = await tx.reply.deleteMany({ where: { id } });
-    if (count === 0) throw new NotFound('This reply does not exist (any more).');
-    await bumpTallyVersion(tx);
-  });
+  const { count } = await db.reply.deleteMany({ where: { id } });
+  if (count === 0) throw new NotFound('This reply does not exist (any more).');
 }

@@ -2,7 +2,6 @@
 // deleted. Each change is one statement or one transaction, so a reply is stored whole or not
 // at all, whatever happens to the connection.
 import { Prisma, type Db } from '../db/client.ts';
-import { bumpTallyVersion } from '../tally/version.ts';
 import type { AnswerInput, ReplyInput } from './read-form.ts';
 import { hashSecret } from './secret.ts';
 
@@ -38,10 +37,7 @@ export async function storeReply(db: Db, surveySlug: string, secret: string, rep
                              ${a.isOthers}::boolean[], ${a.nameKeys}::text[]) AS a(question_id, scope, position, value, is_other, name_key)
     )
     SELECT id FROM new_reply`;
-  if (inserted.length > 0) {
-    if (placement.status === 'approved') await bumpTallyVersion(db);
-    return 'stored';
-  }
+  if (inserted.length > 0) return 'stored';
   return db.$transaction(async (tx) => {
     // The row lock makes simultaneous copies of one form take turns instead of colliding.
     const [stored] = await tx.$queryRaw<{ id: string; survey_slug: string }[]>`
@@ -89,14 +85,10 @@ async function replaceAnswers(tx: Prisma.TransactionClient, replyId: string, rep
       answers: { createMany: { data: reply.answers } },
     },
   });
-  await bumpTallyVersion(tx);
 }
 
 export async function deleteReply(db: Db, replyId: string): Promise<void> {
-  await db.$transaction(async (tx) => {
-    await tx.reply.deleteMany({ where: { id: replyId } });
-    await bumpTallyVersion(tx);
-  });
+  await db.reply.deleteMany({ where: { id: replyId } });
 }
 
 /**

@@ -3,11 +3,11 @@
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/client.ts';
 import { findSurvey, type Surveys } from '../surveys/registry.ts';
-import { TallyCache } from './cache.ts';
+import { TallyCache, type TallyCacheOptions } from './cache.ts';
 import { tallyPage } from './gemtext.ts';
 
-export function tallyHandlers(db: Db, surveys: Surveys) {
-  const cache = new TallyCache(db);
+export function tallyHandlers(db: Db, surveys: Surveys, cacheOptions?: TallyCacheOptions) {
+  const cache = new TallyCache(db, cacheOptions);
 
   // GET /s/:slug/tally - the tally as a web page
   const page: RequestHandler = async (req, res) => {

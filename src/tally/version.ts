@@ -1,26 +1,10 @@
-// The tally's version, kept in PostgreSQL so that every app instance sees the same one.
-// Anything that can change a published tally (moderation, corrections, deletions, name
-// mappings, a reader editing or deleting an approved reply) bumps it in the same transaction.
-// A bump draws a new random value rather than adding one: only equality matters to the cache,
-// and a database restored from a backup (or emptied) then never brings back a version that an
-// instance cached for other data.
-import { randomBytes } from 'node:crypto';
-import type { Prisma } from '../generated/prisma/client.ts';
+// A survey's tally version, kept in PostgreSQL and moved by triggers there (see the migration
+// tally_version_per_survey) whenever something that can change the survey's published tally is
+// written, by any instance or any tool. A cached tally is valid while its version is current.
 import type { Db } from '../db/client.ts';
 
-type Tx = Db | Prisma.TransactionClient;
-
-export async function bumpTallyVersion(tx: Tx): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO tally_version (id, version) VALUES (1, ${randomVersion()})
-    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version`;
-}
-
-function randomVersion(): bigint {
-  return randomBytes(8).readBigInt64BE();
-}
-
-export async function currentTallyVersion(db: Tx): Promise<bigint> {
-  const row = await db.tallyVersion.findUnique({ where: { id: 1 } });
+/** The version now; 0 for a survey that never had an approved reply. */
+export async function tallyVersionOf(db: Db, surveySlug: string): Promise<bigint> {
+  const row = await db.tallyVersion.findUnique({ where: { surveySlug } });
   return row?.version ?? 0n;
 }

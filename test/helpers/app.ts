@@ -47,6 +47,7 @@ export function useTestApp(surveysDir = path.join(projectDir, 'surveys')): TestA
         sessions: await adminSessions(context.db),
         throttlePolicy: { ...defaultThrottlePolicy, delayMs: () => 0 },
         // Tests send forms at once; the flood limits have tests of their own.
+        tallyCache: { freshWaitMs: Number.POSITIVE_INFINITY },
         replyPolicy: { ...(await loadReplyPolicy(context.db, loadConfig({}))), form: { minFillMs: 0, maxAgeMs: 3_600_000 }, flood: generousLimits },
         ...overrides,
       });

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import type { Db } from '../../src/db/client.ts';
 import { readReplyForm } from '../../src/replies/read-form.ts';
 import { hashSecret, newSecret } from '../../src/replies/secret.ts';
-import { bumpTallyVersion } from '../../src/tally/version.ts';
 import type { Surveys } from '../../src/surveys/registry.ts';
 import type { FormPairs } from './forms.ts';
 
@@ -34,7 +33,6 @@ export async function publishReply(db: Db, surveys: Surveys, pairs: FormPairs, p
       answers: { createMany: { data: answers } },
     },
   });
-  await bumpTallyVersion(db);
   return stored;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { currentTallyVersion } from '../../src/tally/version.ts';
+import { tallyVersionOf } from '../../src/tally/version.ts';
 import { signedIn, storeReply } from '../helpers/admin.ts';
 import { useTestApp } from '../helpers/app.ts';
 
@@ -30,7 +30,7 @@ describe('the moderation queue', () => {
 
   test('approves two replies and rejects one in a single action, without JavaScript', async () => {
     const [a, b, c, untouched] = [await storeReply(t.db), await storeReply(t.db), await storeReply(t.db), await storeReply(t.db)];
-    const before = await currentTallyVersion(t.db);
+    const before = await tallyVersionOf(t.db, 'leaving-session');
     const { agent, csrf } = await signedIn(t.app, t.db);
     const queue = await agent.get('/admin/replies').expect(200);
     assert.match(queue.text, new RegExp(`<input type="radio" id="d-${a.id}-approved" name="decision.${a.id}" value="approved">`));
@@ -41,7 +41,7 @@ describe('the moderation queue', () => {
       .expect(303);
     const statuses = Object.fromEntries((await t.db.reply.findMany()).map((r) => [r.id, r.status]));
     assert.deepEqual(statuses, { [a.id]: 'approved', [b.id]: 'approved', [c.id]: 'rejected', [untouched.id]: 'pending' });
-    assert.notEqual(await currentTallyVersion(t.db), before, 'the tally will be recomputed');
+    assert.notEqual(await tallyVersionOf(t.db, 'leaving-session'), before, 'the tally will be recomputed');
     const page = await agent.get('/admin/replies?status=approved').expect(200);
     assert.match(page.text, /Approved \(2\)/);
     assert.match(page.text, /Rejected \(1\)/);

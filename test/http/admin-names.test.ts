@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import request from 'supertest';
 import { seedCatalog } from '../../src/catalog/service.ts';
-import { currentTallyVersion } from '../../src/tally/version.ts';
+import { tallyVersionOf } from '../../src/tally/version.ts';
 import { signedIn, storeReply } from '../helpers/admin.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { postForm, secretIn, tokenOf } from '../helpers/forms.ts';
@@ -74,13 +74,15 @@ describe('one name for each client and provider', () => {
   });
 
   test('a survey file with a new alias changes the tally version at start; the same file again does not', async () => {
-    const before = await currentTallyVersion(t.db);
+    await storeReply(t.db, { status: 'approved' });
+    const before = await tallyVersionOf(t.db, 'leaving-session');
+    assert.notEqual(before, 0n, 'a survey with an approved reply has a version');
     await seedCatalog(t.db, t.surveys.values());
-    assert.equal(await currentTallyVersion(t.db), before, 'nothing new: other instances keep their tally');
+    assert.equal(await tallyVersionOf(t.db, 'leaving-session'), before, 'nothing new: other instances keep their tally');
     const survey = t.surveys.get('leaving-session')!;
     const extended = { ...survey, catalog: { ...survey.catalog, matrix: { ...survey.catalog.matrix, client: [{ name: 'Element', aliases: ['elementdesktopapp'] }] } } };
     await seedCatalog(t.db, [extended]);
-    assert.notEqual(await currentTallyVersion(t.db), before);
+    assert.notEqual(await tallyVersionOf(t.db, 'leaving-session'), before);
   });
 
   test('spam does not count, and an empty name is refused', async () => {

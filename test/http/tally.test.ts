@@ -7,7 +7,7 @@ import { setStatus } from '../../src/moderation/actions.ts';
 import { surveySchema } from '../../src/surveys/schema.ts';
 import { csvLine } from '../../src/exports/replies.ts';
 import { computeTally } from '../../src/tally/service.ts';
-import { bumpTallyVersion } from '../../src/tally/version.ts';
+import { tallyVersionOf } from '../../src/tally/version.ts';
 import { signedIn } from '../helpers/admin.ts';
 import { fixturesDir, useTestApp } from '../helpers/app.ts';
 import { postForm, secretIn, tokenOf } from '../helpers/forms.ts';
@@ -107,7 +107,6 @@ describe('GET /s/:slug/tally', () => {
       SELECT id, q.question_id, q.scope, 0, q.prefix || secret_hash, CASE WHEN q.scope = '' THEN NULL ELSE 'client' || secret_hash END
       FROM reply CROSS JOIN (VALUES ('messengers', '', ''), ('why', '', 'Because '), ('clients', 'matrix', 'Client ')) AS q(question_id, scope, prefix)`;
     await t.db.$executeRaw`UPDATE answer SET value = 'matrix' WHERE question_id = 'messengers'`;
-    await bumpTallyVersion(t.db);
     const text = await tallyText();
     assert.match(text, /101 replies counted/);
     assert.equal((text.match(/Client many-\d+ 1 1%/g) ?? []).length, 30);
@@ -193,12 +192,31 @@ describe('the cached tally', () => {
     assert.match(await tallyText(app), /XMPP 1 100%/);
   });
 
-  test('is kept while nothing that changes it happened', async () => {
+  test('is kept while its version stays', async () => {
     await publish([['messengers', 'matrix']]);
     assert.match(await tallyText(), /1 reply counted/);
-    // A write that bypasses Postbag's own actions does not bump the counter: the cache shows it is used.
+    const version = await tallyVersionOf(t.db, 'leaving-session');
     await t.db.reply.updateMany({ data: { status: 'rejected' } });
+    // Put the old version back: the cache cannot tell, which shows it is what answers.
+    await t.db.tallyVersion.update({ where: { surveySlug: 'leaving-session' }, data: { version } });
     assert.match(await tallyText(), /1 reply counted/);
+  });
+
+  test('is recounted after any write that changes it, even one made outside Postbag', async () => {
+    await publish([['messengers', 'matrix']]);
+    assert.match(await tallyText(), /1 reply counted/);
+    await t.db.$executeRaw`UPDATE answer SET value = 'xmpp' WHERE question_id = 'messengers'`;
+    assert.match(await tallyText(), /XMPP 1 100%/);
+    await t.db.$executeRaw`UPDATE reply SET status = 'rejected'`;
+    assert.match(await tallyText(), /No reply has been published yet/);
+  });
+
+  test("one survey's changes leave another survey's version alone", async () => {
+    await publish([['messengers', 'matrix']]);
+    await t.db.tallyVersion.create({ data: { surveySlug: 'another-post', version: 42n } });
+    await publish([['messengers', 'xmpp']]);
+    await t.db.$executeRaw`UPDATE reply SET status = 'rejected'`;
+    assert.equal(await tallyVersionOf(t.db, 'another-post'), 42n);
   });
 });
 
