@@ -7,7 +7,7 @@ import { NotFound } from '../errors.ts';
 import { formBody, readForm } from '../http/form.ts';
 import { findOpenSurvey, findSurvey, type Surveys } from '../surveys/registry.ts';
 import type { Survey } from '../surveys/schema.ts';
-import { describeAnswers } from './describe.ts';
+import { describeAnswers, statusText } from './describe.ts';
 import type { FormFields } from './form-body.ts';
 import { fixedFields } from './fields.ts';
 import { formView, replyToFields } from './form-view.ts';
@@ -59,6 +59,7 @@ export function replyRoutes(db: Db, surveys: Surveys): Router {
       survey,
       reply,
       answers: describeAnswers(survey, reply.answers),
+      statusText,
       link: privateLink(req.params.secret),
       fullLink: `${req.protocol}://${req.get('host') ?? 'localhost'}${privateLink(req.params.secret)}`,
       thanks: 'thanks' in req.query,
