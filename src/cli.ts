@@ -6,6 +6,7 @@ import { PasswordError, setAuthorPassword } from './admin/password.ts';
 import { DataDirBusy } from './db/app-lock.ts';
 import { connectionFor, openDatabase } from './db/database.ts';
 import { applyMigrations, createMigration } from './db/migrations.ts';
+import { GeminiCertificateError } from './gemini/certificate.ts';
 import { exportTally } from './gemtext/export.ts';
 import { PostFileError } from './gemtext/post-file.ts';
 import { createLogger } from './http/logging.ts';
@@ -93,7 +94,7 @@ try {
   await program.parseAsync();
 } catch (err) {
   // Mistakes in the environment or a survey file are the user's to fix: say what, not where in the code.
-  const known = [ConfigError, SurveyFileError, PasswordError, PostFileError, DataDirBusy].some((type) => err instanceof type);
+  const known = [ConfigError, SurveyFileError, PasswordError, PostFileError, DataDirBusy, GeminiCertificateError].some((type) => err instanceof type);
   console.error(known ? (err as Error).message : err);
   process.exitCode = 1;
 }

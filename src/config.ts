@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a Config.
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -20,6 +21,15 @@ const schema = z.object({
     .string()
     .refine(isTrustProxy, 'must be false, a number of proxies (1 for one reverse proxy), or their addresses/subnets like loopback, 10.0.0.1, fd00::/8')
     .default('false'),
+  GEMINI_PORT: z.coerce.number({ error: 'must be a port number, or 0 to turn Gemini off' }).int().min(0).max(65535).default(1965),
+  GEMINI_ADDRESS: z.string().min(1).default('127.0.0.1'),
+  GEMINI_HOSTNAME: z
+    .string()
+    .transform(geminiHostname)
+    .refine((name) => name !== '', 'must be the host name readers use in gemini:// addresses, like capsule.example.org')
+    .default('localhost'),
+  GEMINI_CERT: z.string().min(1).optional(),
+  GEMINI_KEY: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -36,6 +46,17 @@ export interface Config {
    * marked Secure and sign-in throttling sees the client's address rather than the proxy's.
    */
   trustProxy: boolean | number | string;
+  gemini: {
+    /** 0: no Gemini server. */
+    port: number;
+    /** Address to listen on. */
+    address: string;
+    /** The host name in gemini:// addresses and in the certificate Postbag makes: lowercase ASCII. */
+    hostname: string;
+    /** PEM files of an existing certificate and its key; unset, Postbag makes its own under dataDir. */
+    certFile: string | undefined;
+    keyFile: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}\nFix or unset these variables (see README.md, "Configuration").`);
   }
   const e = parsed.data;
+  if ((e.GEMINI_CERT === undefined) !== (e.GEMINI_KEY === undefined)) {
+    throw new ConfigError('Invalid environment:\n  GEMINI_CERT, GEMINI_KEY: set both (a certificate and its key) or neither (see README.md, "Gemini").');
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     port: e.PORT,
@@ -56,6 +80,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     surveysDir: path.resolve(e.SURVEYS_DIR),
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    gemini: {
+      port: e.GEMINI_PORT,
+      address: e.GEMINI_ADDRESS,
+      hostname: e.GEMINI_HOSTNAME,
+      certFile: e.GEMINI_CERT === undefined ? undefined : path.resolve(e.GEMINI_CERT),
+      keyFile: e.GEMINI_KEY === undefined ? undefined : path.resolve(e.GEMINI_KEY),
+    },
   };
 }
 
@@ -74,6 +105,13 @@ function isTrustProxy(value: string): boolean {
 function parseTrustProxy(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** An IP address, or a domain name as clients send it (punycode, lowercase, no final dot); '' if neither. */
+function geminiHostname(value: string): string {
+  const name = value.trim().replace(/\.$/, '');
+  if (isIP(name) !== 0) return name.toLowerCase();
+  return /^[^\s/:?#@[\]]+$/u.test(name) ? domainToASCII(name) : '';
 }
 
 /** `PORT=` in a shell or .env file means "not set", not "set to nothing". */

@@ -6,6 +6,7 @@ import { createApp } from './app.ts';
 import { seedCatalog } from './catalog/service.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { startGemini } from './gemini/start.ts';
 import { loadSurveys } from './surveys/load.ts';
 
 export async function serve(config: Config, logger: Logger): Promise<void> {
@@ -22,6 +23,11 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     throw new Error(`Cannot listen on ${config.host}:${config.port}: ${err.message}. Set PORT (or HOST) to a free one.`);
   });
   logger.info(`Postbag is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
+  const gemini = await startGemini(config, { db: database.db, surveys, logger }).catch(async (err: unknown) => {
+    await new Promise((resolve) => server.close(resolve));
+    await database.close();
+    throw err;
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -29,7 +35,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     server.closeIdleConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await Promise.all([new Promise((resolve) => server.close(resolve)), gemini?.close()]);
     try {
       await database.close();
       logger.info('stopped');
