@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a Config.
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
 
@@ -31,6 +32,15 @@ const schema = z.object({
   FORM_MAX_AGE_HOURS: z.coerce.number({ error: 'must be a number of hours' }).int().min(1).max(24 * 90).default(48),
   HOLD_LINKS: z.coerce.number({ error: 'must be a number of links' }).int().min(0).max(1000).default(2),
   MUTED_WORDS: z.string().max(10_000).default(''),
+  GEMINI_PORT: z.coerce.number({ error: 'must be a port number, or 0 to turn Gemini off' }).int().min(0).max(65535).default(1965),
+  GEMINI_ADDRESS: z.string().min(1).default('127.0.0.1'),
+  GEMINI_HOSTNAME: z
+    .string()
+    .transform(geminiHostname)
+    .refine((name) => name !== '', 'must be the host name readers use in gemini:// addresses, like capsule.example.org')
+    .default('localhost'),
+  GEMINI_CERT: z.string().min(1).optional(),
+  GEMINI_KEY: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -55,6 +65,17 @@ export interface Config {
   holdLinks: number;
   /** Words that make a reply wait for the author, lowercase. */
   mutedWords: string[];
+  gemini: {
+    /** 0: no Gemini server. */
+    port: number;
+    /** Address to listen on. */
+    address: string;
+    /** The host name in gemini:// addresses and in the certificate Postbag makes: lowercase ASCII. */
+    hostname: string;
+    /** PEM files of an existing certificate and its key; unset, Postbag makes its own under dataDir. */
+    certFile: string | undefined;
+    keyFile: string | undefined;
+  };
 }
 
 /** `count` replies per `windowMs`. */
@@ -72,6 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}\nFix or unset these variables (see README.md, "Configuration").`);
   }
   const e = parsed.data;
+  if ((e.GEMINI_CERT === undefined) !== (e.GEMINI_KEY === undefined)) {
+    throw new ConfigError('Invalid environment:\n  GEMINI_CERT, GEMINI_KEY: set both (a certificate and its key) or neither (see README.md, "Gemini").');
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     port: e.PORT,
@@ -88,6 +112,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mutedWords: e.MUTED_WORDS.split(',')
       .map((word) => word.trim().toLowerCase())
       .filter((word) => word !== ''),
+    gemini: {
+      port: e.GEMINI_PORT,
+      address: e.GEMINI_ADDRESS,
+      hostname: e.GEMINI_HOSTNAME,
+      certFile: e.GEMINI_CERT === undefined ? undefined : path.resolve(e.GEMINI_CERT),
+      keyFile: e.GEMINI_KEY === undefined ? undefined : path.resolve(e.GEMINI_KEY),
+    },
   };
 }
 
@@ -113,6 +144,13 @@ const unitMs = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 function parseRate(value: string): Rate {
   const [, count = '0', amount = '1', unit = 'm'] = /^(\d+)\/(\d+)([mhd])$/.exec(value) ?? [];
   return { count: Number(count), windowMs: Number(amount) * unitMs[unit as keyof typeof unitMs] };
+}
+
+/** An IP address, or a domain name as clients send it (punycode, lowercase, no final dot); '' if neither. */
+function geminiHostname(value: string): string {
+  const name = value.trim().replace(/\.$/, '');
+  if (isIP(name) !== 0) return name.toLowerCase();
+  return /^[^\s/:?#@[\]]+$/u.test(name) ? domainToASCII(name) : '';
 }
 
 /** `PORT=` in a shell or .env file means "not set", not "set to nothing". */

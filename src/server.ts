@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { UserError } from './errors.ts';
 import { loadReplyPolicy } from './replies/policy.ts';
+import { startGemini } from './gemini/start.ts';
 import { loadSurveys } from './surveys/load.ts';
 
 export async function serve(config: Config, logger: Logger): Promise<void> {
@@ -25,6 +26,11 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     throw new UserError(`Cannot listen on ${config.host}:${config.port}: ${err.message}. Set PORT (or HOST) to a free one.`);
   });
   logger.info(`Postbag is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
+  const gemini = await startGemini(config, { db: database.db, surveys, logger, replyPolicy }).catch(async (err: unknown) => {
+    await new Promise((resolve) => server.close(resolve));
+    await database.close();
+    throw err;
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -32,7 +38,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     server.closeIdleConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await Promise.all([new Promise((resolve) => server.close(resolve)), gemini?.close()]);
     try {
       await database.close();
       logger.info('stopped');

@@ -13,20 +13,30 @@ export interface FloodLimits {
 
 export type FloodCheck = { allowed: true } | { allowed: false; retryAfterMs: number };
 
-/** Counts one reply for the client and for everyone; refused when either is over its limit. */
+/**
+ * Counts one reply for the client, and for everyone only while the client is within its own
+ * limit (a flood refused per client must not use up everyone's budget); refused when either
+ * count is over its limit. Refused attempts count for the client: insisting does not get a
+ * flood in sooner.
+ */
 export async function countReply(db: Db, clientKey: string, limits: FloodLimits, now = Date.now()): Promise<FloodCheck> {
   const client = windowOf(limits.client, now);
   const global = windowOf(limits.global, now);
-  const rows = await db.$queryRaw<{ key: string; count: number }[]>`
-    INSERT INTO client_limit (key, window_start, count)
-    VALUES (${`client:${clientKey}`}, ${client.start}, 1), ('global', ${global.start}, 1)
-    ON CONFLICT (key, window_start) DO UPDATE SET count = client_limit.count + 1
-    RETURNING key, count`;
-  const over = rows.flatMap((row) => {
-    const [rate, window] = row.key === 'global' ? [limits.global, global] : [limits.client, client];
-    return row.count > rate.count ? [window.end.getTime() - now] : [];
-  });
-  return over.length === 0 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(...over) };
+  const [counts] = await db.$queryRaw<{ client: number; global: number | null }[]>`
+    WITH client AS (
+      INSERT INTO client_limit (key, window_start, count) VALUES (${`client:${clientKey}`}, ${client.start}, 1)
+      ON CONFLICT (key, window_start) DO UPDATE SET count = client_limit.count + 1
+      RETURNING count
+    ), everyone AS (
+      INSERT INTO client_limit (key, window_start, count)
+      SELECT 'global', ${global.start}, 1 FROM client WHERE client.count <= ${limits.client.count}
+      ON CONFLICT (key, window_start) DO UPDATE SET count = client_limit.count + 1
+      RETURNING count
+    )
+    SELECT (SELECT count FROM client) AS client, (SELECT count FROM everyone) AS global`;
+  if (!counts || counts.global === null) return { allowed: false, retryAfterMs: client.end.getTime() - now };
+  if (counts.global > limits.global.count) return { allowed: false, retryAfterMs: global.end.getTime() - now };
+  return { allowed: true };
 }
 
 function windowOf(rate: Rate, now: number): { start: Date; end: Date } {

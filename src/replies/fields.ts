@@ -12,6 +12,13 @@ export const fixedFields = {
   trap: 'leave_empty',
 } as const;
 
+/** How every survey asks for the fixed fields, on the web form and over Gemini alike. */
+export const fixedLabels = {
+  displayName: 'Name to show with your words (leave empty to stay anonymous)',
+  contact: 'Contact address, if I may write to you (never published)',
+  consent: 'You may quote my answers in the published tally',
+} as const;
+
 /** Field for a question asked once, or once per picked option of another question. */
 export const fieldName = questionKey;
 

@@ -5,7 +5,7 @@ import { suggestionKey } from '../catalog/service.ts';
 import { scopesOf, surveyLayout } from '../surveys/layout.ts';
 import type { Question, Survey } from '../surveys/schema.ts';
 import type { FormFields } from '../forms/body.ts';
-import { fieldName, fixedFields, otherFieldName } from './fields.ts';
+import { fieldName, fixedFields, fixedLabels, otherFieldName } from './fields.ts';
 import type { FieldErrors } from './read-form.ts';
 import { forRedisplay } from '../forms/text.ts';
 import type { StoredReply } from './service.ts';
@@ -29,6 +29,7 @@ export interface FormView {
   values: FormFields;
   errors: FieldErrors;
   fixed: typeof fixedFields;
+  labels: typeof fixedLabels;
 }
 
 export function formView(survey: Survey, suggestions: Suggestions, values: FormFields, errors: FieldErrors): FormView {
@@ -55,6 +56,7 @@ export function formView(survey: Survey, suggestions: Suggestions, values: FormF
     values: new Map([...values].map(([name, given]) => [name, given.map(forRedisplay)])),
     errors,
     fixed: fixedFields,
+    labels: fixedLabels,
   };
 }
 

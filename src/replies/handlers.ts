@@ -9,7 +9,7 @@ import { ClientKeys } from '../flood/client-key.ts';
 import type { FormFields } from '../forms/body.ts';
 import { readForm } from '../forms/request.ts';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../http/errors.ts';
-import { describeAnswers } from '../surveys/describe.ts';
+import { describeAnswers, statusText } from '../surveys/describe.ts';
 import { findOpenSurvey, findSurvey, type Surveys } from '../surveys/registry.ts';
 import type { Survey } from '../surveys/schema.ts';
 import { fixedFields } from './fields.ts';
@@ -30,7 +30,7 @@ const unavailable = {
 
 export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
   const clientKeys = new ClientKeys(db);
-  const context = (req: Request): ReceiveContext => ({ db, policy, clientKeys, address: req.ip });
+  const context = (req: Request): ReceiveContext => ({ db, policy, clientKeys, address: req.ip, origin: { channel: 'web' } });
 
   // While the database is away the form still renders, with the last name suggestions seen.
   let lastSuggestions: Suggestions = new Map();
@@ -49,7 +49,7 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
   }
 
   /** The outcome of a send: to the private link, or the form again with what was typed. */
-  async function answer(res: Response, survey: Survey, fields: FormFields, action: string, receiving: Promise<Received>, thanks: string) {
+  async function answer(res: Response, survey: Survey, fields: FormFields, action: string, receiving: Promise<Received<{ secret: string }>>, thanks: string) {
     const outcome = await receiving.catch((err: unknown) => {
       if (isDatabaseUnavailable(err)) return { stored: false as const, ...unavailable };
       throw err;
@@ -91,6 +91,7 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
       survey,
       reply,
       answers: describeAnswers(survey, reply.answers),
+      statusText,
       link: privateLink(secret),
       fullLink: `${req.protocol}://${req.get('host') ?? 'localhost'}${privateLink(secret)}`,
       thanks: 'thanks' in req.query,
@@ -110,7 +111,8 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
     const { reply, secret } = await replyFor(req);
     const survey = findOpenSurvey(surveys, reply.surveySlug);
     const fields = readForm(req);
-    await answer(res, survey, fields, `${privateLink(secret)}/edit`, reviseReply(context(req), survey, { id: reply.id, secret }, fields), 'edited');
+    const revising = reviseReply(context(req), survey, reply, fields).then((r) => (r.stored ? { ...r, secret } : r));
+    await answer(res, survey, fields, `${privateLink(secret)}/edit`, revising, 'edited');
   };
 
   // GET /r/:secret/delete - ask before deleting

@@ -27,7 +27,19 @@ export interface ReplyInput {
 export type FieldErrors = Record<string, string>;
 export type ReadResult = { ok: true; reply: ReplyInput } | { ok: false; errors: FieldErrors };
 
+/** What separates names typed into one field ("Signal, SimpleX"). */
+export const NAME_SEPARATORS = /[,;\n]/;
+
 export function readReplyForm(survey: Survey, fields: FormFields): ReadResult {
+  const { reply, errors } = readReplyFields(survey, fields);
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, reply };
+}
+
+/**
+ * Everything valid in the fields, and a message per faulty field. Answers given one at a time
+ * (over Gemini) are checked with it while other fields are still missing or wrong.
+ */
+export function readReplyFields(survey: Survey, fields: FormFields): { reply: ReplyInput; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const answers: AnswerInput[] = [];
   const picked = new Map<string, Set<string>>();
@@ -94,8 +106,7 @@ export function readReplyForm(survey: Survey, fields: FormFields): ReadResult {
   const consent = single(fixedFields.consent);
   if (consent !== undefined && consent !== 'yes') errors[fixedFields.consent] = 'Tick the box or leave it empty.';
 
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, reply: { displayName, contact, consentQuote: consent === 'yes', answers } };
+  return { reply: { displayName, contact, consentQuote: consent === 'yes', answers }, errors };
 }
 
 function readChoice(question: ChoiceQuestion, values: readonly string[], field: string, errors: FieldErrors): string[] {
@@ -114,7 +125,7 @@ function readOthers(question: ChoiceQuestion, fields: FormFields, errors: FieldE
     errors[field] = 'This field was sent more than once.';
     return [];
   }
-  const names = (values[0] ?? '').split(/[,;\n]/);
+  const names = (values[0] ?? '').split(NAME_SEPARATORS);
   const distinct = distinctNames(names, field, limits.name, errors);
   if (distinct.length > question.other!.max) errors[field] = `Please name at most ${question.other!.max}.`;
   return distinct;

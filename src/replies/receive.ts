@@ -1,5 +1,6 @@
-// A reader sends the form: the defences in order, then the reply placed where the policy says.
-//   1. the form's token (made by Postbag, for this survey, not too fast, not too old);
+// A reader sends their answers (the web form, or a Gemini draft, as the web form's fields): the
+// defences in order, then the reply placed where the policy says.
+//   1. on the web, the form's token (made by Postbag, for this survey, not too fast, not too old);
 //   2. the answers themselves (read-form.ts): every mistake reported at once;
 //   3. the flood limits (per client and for everyone), counted in PostgreSQL;
 //   4. the content rules (hold.ts), which hold a reply for the author and never drop it.
@@ -14,7 +15,8 @@ import { checkToken, issueToken } from './form-token.ts';
 import { contentHolds, type HoldReason } from './hold.ts';
 import type { ReplyPolicy } from './policy.ts';
 import { readReplyForm, type FieldErrors, type ReplyInput } from './read-form.ts';
-import { editReply, isRepeatedText, storeReply, type Placement } from './service.ts';
+import { hashSecret } from './secret.ts';
+import { editReply, isRepeatedText, storeReply, type Placement, type ReplyOrigin } from './service.ts';
 
 export interface ReceiveContext {
   db: Db;
@@ -22,10 +24,11 @@ export interface ReceiveContext {
   clientKeys: ClientKeys;
   /** The client's address (never stored: only its keyed hash counts for the flood limits). */
   address: string | undefined;
+  origin: ReplyOrigin;
 }
 
 export type Refusal = { status: 400 | 429; errors: FieldErrors; retryAfterSeconds?: number; token?: string };
-export type Received = { stored: true; secret: string } | ({ stored: false } & Refusal);
+export type Received<Stored = object> = ({ stored: true } & Stored) | ({ stored: false } & Refusal);
 
 /** Answers shorter than this are too common to count as "the same text again". */
 const REPEAT_MIN_LENGTH = 40;
@@ -41,34 +44,44 @@ export function newFormToken(policy: ReplyPolicy, survey: Survey): string {
   return issueToken(policy.tokenKey, survey.slug);
 }
 
-/** A new reply from the form at /s/:slug. */
-export async function receiveReply(context: ReceiveContext, survey: Survey, fields: FormFields): Promise<Received> {
+/** A new reply from the web form at /s/:slug, under the secret its token carries. */
+export async function receiveReply(context: ReceiveContext, survey: Survey, fields: FormFields): Promise<Received<{ secret: string }>> {
   const { policy } = context;
   const sent = fields.get(fixedFields.token) ?? [];
   const token = sent.length === 1 ? checkToken(policy.tokenKey, survey.slug, sent[0]!, policy.form) : ({ ok: false, problem: 'forged' } as const);
-  const read = readReplyForm(survey, fields);
   if (!token.ok) {
+    const read = readReplyForm(survey, fields);
     // A too-fast form keeps its token: sent again, it is no longer too fast.
     const fresh = token.problem === 'too-fast' ? undefined : newFormToken(policy, survey);
     return { stored: false, status: 400, errors: { ...(read.ok ? {} : read.errors), form: tokenProblems[token.problem] }, token: fresh };
   }
-  if (!read.ok) return { stored: false, status: 400, errors: read.errors };
-  const flooded = await floodCheck(context);
-  if (flooded) return { stored: false, ...flooded };
-  const placement = await place(context, survey, read.reply, token.secret, fields);
-  const outcome = await storeReply(context.db, survey.slug, token.secret, read.reply, placement);
-  if (outcome === 'stored') return { stored: true, secret: token.secret };
-  return { stored: false, status: 400, errors: { form: tokenProblems.forged }, token: newFormToken(policy, survey) };
+  return acceptReply(context, survey, token.secret, fields);
 }
 
-/** The reader's new version of a reply, through the private link (whose secret is the guard). */
-export async function reviseReply(context: ReceiveContext, survey: Survey, reply: { id: string; secret: string }, fields: FormFields): Promise<Received> {
+/**
+ * A new reply under `secret` (sent again under the same secret, it replaces itself): checked,
+ * counted against the flood limits, placed and stored.
+ */
+export async function acceptReply(context: ReceiveContext, survey: Survey, secret: string, fields: FormFields): Promise<Received<{ secret: string }>> {
   const read = readReplyForm(survey, fields);
   if (!read.ok) return { stored: false, status: 400, errors: read.errors };
   const flooded = await floodCheck(context);
   if (flooded) return { stored: false, ...flooded };
-  await editReply(context.db, reply.id, read.reply, await place(context, survey, read.reply, reply.secret, fields));
-  return { stored: true, secret: reply.secret };
+  const placement = await place(context, survey, read.reply, hashSecret(secret), fields);
+  const outcome = await storeReply(context.db, survey.slug, secret, read.reply, placement, context.origin);
+  if (outcome === 'stored') return { stored: true, secret };
+  // The secret is another survey's reply's: only a forged form can carry it.
+  return { stored: false, status: 400, errors: { form: tokenProblems.forged }, token: newFormToken(context.policy, survey) };
+}
+
+/** The reader's new version of a stored reply (found by its private link, or over Gemini by certificate). */
+export async function reviseReply(context: ReceiveContext, survey: Survey, reply: { id: string; secretHash: string }, fields: FormFields): Promise<Received> {
+  const read = readReplyForm(survey, fields);
+  if (!read.ok) return { stored: false, status: 400, errors: read.errors };
+  const flooded = await floodCheck(context);
+  if (flooded) return { stored: false, ...flooded };
+  await editReply(context.db, reply.id, read.reply, await place(context, survey, read.reply, reply.secretHash, fields));
+  return { stored: true };
 }
 
 async function floodCheck({ db, policy, clientKeys, address }: ReceiveContext): Promise<Refusal | null> {
@@ -79,11 +92,11 @@ async function floodCheck({ db, policy, clientKeys, address }: ReceiveContext): 
   return { status: 429, errors: { form: message }, retryAfterSeconds: Math.ceil(check.retryAfterMs / 1000) };
 }
 
-async function place({ db, policy }: ReceiveContext, survey: Survey, reply: ReplyInput, secret: string, fields: FormFields): Promise<Placement> {
+async function place({ db, policy }: ReceiveContext, survey: Survey, reply: ReplyInput, secretHash: string, fields: FormFields): Promise<Placement> {
   const reasons: HoldReason[] = contentHolds(reply, policy);
   if ((fields.get(fixedFields.trap) ?? []).some((value) => value.trim() !== '')) reasons.unshift('honeypot');
   const texts = reply.answers.filter((a) => isTextQuestion(survey, a.questionId) && a.value.length >= REPEAT_MIN_LENGTH).map((a) => a.value);
-  if (await isRepeatedText(db, texts, secret, REPEAT_DAYS)) reasons.push('repeated');
+  if (await isRepeatedText(db, texts, secretHash, REPEAT_DAYS)) reasons.push('repeated');
   const publish = policy.moderation === 'flagged' && reasons.length === 0;
   return { status: publish ? 'approved' : 'pending', holdReasons: reasons };
 }

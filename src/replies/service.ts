@@ -2,6 +2,7 @@
 // deleted. Each change is one statement or one transaction, so a reply is stored whole or not
 // at all, whatever happens to the connection.
 import { Prisma, type Db } from '../db/client.ts';
+import type { ReplyChannel } from '../generated/prisma/client.ts';
 import type { AnswerInput, ReplyInput } from './read-form.ts';
 import { hashSecret } from './secret.ts';
 
@@ -13,6 +14,12 @@ export interface Placement {
 
 export type StoreOutcome = 'stored' | 'belongs-to-another-survey';
 
+/** Where a reply is sent from; a Gemini reader's certificate is kept only as a keyed hash. */
+export interface ReplyOrigin {
+  channel: ReplyChannel;
+  geminiClient?: string | null;
+}
+
 /**
  * Stores a reply under its secret. The first send is one INSERT of the reply and its answers;
  * the same form sent again (double click, reload, Back and send, several copies at once) finds
@@ -20,14 +27,22 @@ export type StoreOutcome = 'stored' | 'belongs-to-another-survey';
  * stands and no second reply appears. A secret that already belongs to another survey's reply
  * stores nothing: the caller offers the form again.
  */
-export async function storeReply(db: Db, surveySlug: string, secret: string, reply: ReplyInput, placement: Placement): Promise<StoreOutcome> {
+export async function storeReply(
+  db: Db,
+  surveySlug: string,
+  secret: string,
+  reply: ReplyInput,
+  placement: Placement,
+  origin: ReplyOrigin = { channel: 'web' },
+): Promise<StoreOutcome> {
   const secretHash = hashSecret(secret);
   const a = answerColumns(reply.answers);
   const inserted = await db.$queryRaw<{ id: string }[]>`
     WITH new_reply AS (
-      INSERT INTO reply (id, survey_slug, status, secret_hash, display_name, contact, consent_quote, hold_reasons, moderated_at)
+      INSERT INTO reply (id, survey_slug, status, secret_hash, display_name, contact, consent_quote, hold_reasons, moderated_at, channel, gemini_client)
       VALUES (gen_random_uuid(), ${surveySlug}, ${placement.status}::"ReplyStatus", ${secretHash}, ${reply.displayName}, ${reply.contact},
-              ${reply.consentQuote}, ${placement.holdReasons}::text[], ${placement.status === 'approved' ? new Date() : null}::timestamptz)
+              ${reply.consentQuote}, ${placement.holdReasons}::text[], ${placement.status === 'approved' ? new Date() : null}::timestamptz,
+              ${origin.channel}::"ReplyChannel", ${origin.geminiClient ?? null})
       ON CONFLICT (secret_hash) DO NOTHING
       RETURNING id
     ), new_answers AS (
@@ -49,10 +64,30 @@ export async function storeReply(db: Db, surveySlug: string, secret: string, rep
   });
 }
 
+const withAnswers = {
+  answers: { orderBy: [{ questionId: 'asc' }, { scope: 'asc' }, { position: 'asc' }] },
+} satisfies Prisma.ReplyInclude;
+
 export async function findReplyBySecret(db: Db, secret: string) {
-  return db.reply.findUnique({
-    where: { secretHash: hashSecret(secret) },
-    include: { answers: { orderBy: [{ questionId: 'asc' }, { scope: 'asc' }, { position: 'asc' }] } },
+  return db.reply.findUnique({ where: { secretHash: hashSecret(secret) }, include: withAnswers });
+}
+
+/** The latest reply to the survey sent with this Gemini client certificate (its keyed hash). */
+export async function findReplyByGeminiClient(db: Db, surveySlug: string, geminiClient: string) {
+  return db.reply.findFirst({
+    where: { surveySlug, geminiClient },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    include: withAnswers,
+  });
+}
+
+/** The surveys this Gemini client certificate has answered, each with its latest reply's status. */
+export async function surveysAnsweredByGeminiClient(db: Db, geminiClient: string) {
+  return db.reply.findMany({
+    where: { geminiClient },
+    distinct: ['surveySlug'],
+    orderBy: [{ surveySlug: 'asc' }, { createdAt: 'desc' }],
+    select: { surveySlug: true, status: true, createdAt: true },
   });
 }
 
@@ -92,17 +127,17 @@ export async function deleteReply(db: Db, replyId: string): Promise<void> {
 }
 
 /**
- * True when one of `texts` is already an answer of a reply other than the one under `secret`,
- * sent in the last `days` days ("the same text again", a sign of copy-and-paste spam).
+ * True when one of `texts` is already an answer of a reply other than the one whose secret has
+ * `secretHash`, sent in the last `days` days ("the same text again", a sign of copy-and-paste spam).
  */
-export async function isRepeatedText(db: Db, texts: readonly string[], secret: string, days: number): Promise<boolean> {
+export async function isRepeatedText(db: Db, texts: readonly string[], secretHash: string, days: number): Promise<boolean> {
   if (texts.length === 0) return false;
   const rows = await db.$queryRaw<{ repeated: boolean }[]>`
     SELECT EXISTS (
       SELECT 1 FROM unnest(${texts}::text[]) AS t(value)
       JOIN answer ON answer.value = t.value
       JOIN reply ON reply.id = answer.reply_id
-      WHERE reply.secret_hash <> ${hashSecret(secret)} AND reply.created_at > now() - make_interval(days => ${days})
+      WHERE reply.secret_hash <> ${secretHash} AND reply.created_at > now() - make_interval(days => ${days})
     ) AS repeated`;
   return rows[0]?.repeated ?? false;
 }

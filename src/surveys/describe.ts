@@ -9,6 +9,14 @@ interface AnswerLike {
   isOther: boolean;
 }
 
+/** Where a reply stands, as the reader is told. */
+export const statusText = {
+  pending: 'waiting for the author to read it',
+  approved: 'published in the tally',
+  rejected: 'not published',
+  spam: 'not published',
+} as const;
+
 export interface DescribedAnswer {
   label: string;
   /** The option this answer is about ("Matrix"), for questions asked per option. */

@@ -38,4 +38,24 @@ describe('the configuration', () => {
     assert.equal(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8' }).trustProxy, 'loopback, 10.0.0.0/8, fd00::/8');
     for (const bad of ['foo', '10.0.0.1/99', 'loopback/8', 'yes']) assert.match(refused({ TRUST_PROXY: bad }), /TRUST_PROXY/, bad);
   });
+
+  test('serves Gemini on 127.0.0.1:1965 for localhost unless told otherwise; GEMINI_PORT=0 turns it off', () => {
+    assert.deepEqual(loadConfig({}).gemini, { port: 1965, address: '127.0.0.1', hostname: 'localhost', certFile: undefined, keyFile: undefined });
+    assert.equal(loadConfig({ GEMINI_PORT: '0' }).gemini.port, 0);
+    assert.match(refused({ GEMINI_PORT: '70000' }), /GEMINI_PORT: must be a port number, or 0 to turn Gemini off/);
+  });
+
+  test('takes the Gemini host name as clients send it: lowercase, punycode, no final dot', () => {
+    assert.equal(loadConfig({ GEMINI_HOSTNAME: 'Capsule.Example.' }).gemini.hostname, 'capsule.example');
+    assert.equal(loadConfig({ GEMINI_HOSTNAME: 'bücher.example' }).gemini.hostname, 'xn--bcher-kva.example');
+    assert.equal(loadConfig({ GEMINI_HOSTNAME: '::1' }).gemini.hostname, '::1');
+    for (const bad of ['two words', 'capsule.example/path', 'gemini://capsule.example']) assert.match(refused({ GEMINI_HOSTNAME: bad }), /GEMINI_HOSTNAME/, bad);
+  });
+
+  test('wants both of GEMINI_CERT and GEMINI_KEY, or neither', () => {
+    assert.match(refused({ GEMINI_CERT: 'cert.pem' }), /GEMINI_CERT, GEMINI_KEY: set both/);
+    const { gemini } = loadConfig({ GEMINI_CERT: 'cert.pem', GEMINI_KEY: 'key.pem' });
+    assert.match(gemini.certFile ?? '', /^\/.*\/cert\.pem$/);
+    assert.match(gemini.keyFile ?? '', /^\/.*\/key\.pem$/);
+  });
 });

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readReplyForm } from '../../src/replies/read-form.ts';
-import { parseSurveyFile } from '../../src/surveys/load.ts';
+import { surveyOf } from '../helpers/surveys.ts';
 
-const survey = parseSurveyFile(
-  'pets.json',
-  JSON.stringify({
-    slug: 'pets',
-    title: 'Pets',
-    published: '2026-01-01',
-    open: true,
-    questions: [
-      { id: 'pets', kind: 'choice', label: 'Which pets?', multiple: true, required: true, options: [{ id: 'cat', label: 'Cat' }, { id: 'dog', label: 'Dog' }] },
-      { id: 'name', kind: 'names', label: 'Their names?', each: 'pets', required: true, catalog: 'pet-name', max: 2 },
-    ],
-  }),
-);
+const survey = surveyOf([
+  { id: 'pets', kind: 'choice', label: 'Which pets?', multiple: true, required: true, options: [{ id: 'cat', label: 'Cat' }, { id: 'dog', label: 'Dog' }] },
+  { id: 'name', kind: 'names', label: 'Their names?', each: 'pets', required: true, catalog: 'pet-name', max: 2 },
+]);
 const fields = (pairs: [string, string][]) => {
   const map = new Map<string, string[]>();
   for (const [k, v] of pairs) map.set(k, [...(map.get(k) ?? []), v]);
@@ -31,19 +22,10 @@ describe('reading a reply form', () => {
   });
 
   test('a listed option typed under "other" counts as picking it, once', () => {
-    const withOther = parseSurveyFile(
-      'm.json',
-      JSON.stringify({
-        slug: 'm',
-        title: 'M',
-        published: '2026-01-01',
-        open: true,
-        questions: [
-          { id: 'm', kind: 'choice', label: 'Which?', multiple: true, options: [{ id: 'deltachat', label: 'Delta Chat' }], other: { label: 'Others', catalog: 'messenger' } },
-          { id: 'c', kind: 'names', label: 'Clients?', each: 'm', catalog: 'client' },
-        ],
-      }),
-    );
+    const withOther = surveyOf([
+      { id: 'm', kind: 'choice', label: 'Which?', multiple: true, options: [{ id: 'deltachat', label: 'Delta Chat' }], other: { label: 'Others', catalog: 'messenger' } },
+      { id: 'c', kind: 'names', label: 'Clients?', each: 'm', catalog: 'client' },
+    ]);
     const result = readReplyForm(withOther, fields([['m', 'deltachat'], ['m.other', 'delta-chat, DELTACHAT, Signal'], ['c.deltachat', 'ArcaneChat']]));
     assert.ok(result.ok, JSON.stringify(result));
     assert.deepEqual(result.reply.answers.map((a) => [a.questionId, a.value, a.isOther]), [
