@@ -45,7 +45,7 @@ export async function startApp(t: TestContext, dataDir: string): Promise<App> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: projectDir,
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info' },
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', GEMINI_PORT: '0' },
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   t.after(() => child.kill('SIGKILL'));
