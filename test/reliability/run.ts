@@ -14,8 +14,10 @@ import { killLeftoverInstances, projectDir } from './harness/instance.ts';
 import { startCluster, type Cluster } from './harness/postgres.ts';
 import { markdownTable, verdict, type Row, type Scenario } from './harness/report.ts';
 import { load } from './scenarios/load.ts';
+import { outage } from './scenarios/outage.ts';
+import { sigterm } from './scenarios/sigterm.ts';
 
-const scenarios: Record<string, Scenario> = { load };
+const scenarios: Record<string, Scenario> = { load, outage, sigterm };
 const TIME_BOUND_MS = 8 * 60_000;
 const DEFAULT_SEED = 20261101;
 
