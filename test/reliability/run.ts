@@ -13,12 +13,15 @@ import { parseArgs } from 'node:util';
 import { killLeftoverInstances, projectDir } from './harness/instance.ts';
 import { startCluster, type Cluster } from './harness/postgres.ts';
 import { markdownTable, verdict, type Row, type Scenario } from './harness/report.ts';
+import { duplicates } from './scenarios/duplicates.ts';
+import { oneClientFlood } from './scenarios/flood.ts';
 import { fuzz } from './scenarios/fuzz.ts';
 import { load } from './scenarios/load.ts';
 import { outage } from './scenarios/outage.ts';
 import { sigterm } from './scenarios/sigterm.ts';
+import { twoInstances } from './scenarios/two-instances.ts';
 
-const scenarios: Record<string, Scenario> = { load, outage, sigterm, fuzz };
+const scenarios: Record<string, Scenario> = { load, outage, sigterm, fuzz, duplicates, flood: oneClientFlood, 'two-instances': twoInstances };
 const TIME_BOUND_MS = 8 * 60_000;
 const DEFAULT_SEED = 20261101;
 
