@@ -33,9 +33,9 @@ export interface Client {
 export function httpClient(baseUrl: string, connections = 50): Client {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const base = new URL(baseUrl);
-  const send = ({ method, path, headers = {}, body, timeoutMs = 15_000 }: Exchange) =>
+  const send = (exchange: Exchange): Promise<Outcome> => attempt(exchange, performance.now(), true);
+  const attempt = ({ method, path, headers = {}, body, timeoutMs = 15_000 }: Exchange, sentAt: number, mayRetry: boolean) =>
     new Promise<Outcome>((resolve) => {
-      const sentAt = performance.now();
       const fail = (error: string) => resolve({ status: null, error, headers: {}, body: '', sentAt, doneAt: performance.now() });
       let req: http.ClientRequest;
       try {
@@ -45,7 +45,12 @@ export function httpClient(baseUrl: string, connections = 50): Client {
         return fail(`client refused to send: ${(err as Error).message}`);
       }
       req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
-      req.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed as idle just as the request went out: browsers
+        // send the request again on a new connection (nothing was read), and so do we, once.
+        if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET') resolve(attempt({ method, path, headers, body, timeoutMs }, sentAt, false));
+        else fail(err.code ?? err.message);
+      });
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
