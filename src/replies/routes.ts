@@ -13,16 +13,17 @@ import { fixedFields } from './fields.ts';
 import { formView, replyToFields } from './form-view.ts';
 import { readReplyForm, readSecret, type FieldErrors } from './read-form.ts';
 import { newSecret, privateLink } from './secret.ts';
-import { deleteReply, editReply, findReplyBySecret, submitReply } from './service.ts';
+import { deleteReply, editReply, findReplyBySecret, submitReply, type StoredReply } from './service.ts';
 
 const SECRET_PARAM = /^[A-Za-z0-9_-]{43}$/;
 
 export function replyRoutes(db: Db, surveys: Surveys): Router {
   const router = Router();
 
-  async function renderForm(res: Response, survey: Survey, values: FormFields, errors: FieldErrors, action: string, status = 200) {
+  /** The form, new or (with `editing`) filled with a reply changed through its private link. */
+  async function renderForm(res: Response, survey: Survey, values: FormFields, errors: FieldErrors, editing: { link: string; reply: StoredReply } | null, status = 200) {
     const view = formView(survey, await loadSuggestions(db), values, errors);
-    res.status(status).render('replies/form', { ...view, action, editing: action !== `/s/${survey.slug}` });
+    res.status(status).render('replies/form', { ...view, action: editing ? `${editing.link}/edit` : `/s/${survey.slug}`, editing });
   }
 
   async function replyFor(secret: string) {
@@ -34,7 +35,7 @@ export function replyRoutes(db: Db, surveys: Surveys): Router {
   // GET /s/:slug - the form, with a fresh secret for the private link
   router.get('/s/:slug', async (req, res) => {
     const survey = findOpenSurvey(surveys, req.params.slug);
-    await renderForm(res, survey, new Map([[fixedFields.secret, [newSecret()]]]), {}, `/s/${survey.slug}`);
+    await renderForm(res, survey, new Map([[fixedFields.secret, [newSecret()]]]), {}, null);
   });
 
   // POST /s/:slug - store a pending reply, then show the thank-you page
@@ -46,7 +47,7 @@ export function replyRoutes(db: Db, surveys: Surveys): Router {
     if (!result.ok || secret === null) {
       const values = secret === null ? new Map([...fields, [fixedFields.secret, [newSecret()]]]) : fields;
       const errors = result.ok ? { form: 'The form had expired; please send it again.' } : result.errors;
-      return renderForm(res, survey, values, errors, `/s/${survey.slug}`, 400);
+      return renderForm(res, survey, values, errors, null, 400);
     }
     await submitReply(db, survey.slug, secret, result.reply);
     res.redirect(303, `${privateLink(secret)}?thanks`);
@@ -59,6 +60,14 @@ export function replyRoutes(db: Db, surveys: Surveys): Router {
       survey,
       reply,
       answers: describeAnswers(survey, reply.answers),
+      // The author's corrections, each as it reads now and as the reader wrote it.
+      corrections: reply.answers
+        .filter((a) => a.original !== null || a.originalQuestionId !== null)
+        .flatMap((a) => {
+          const [now] = describeAnswers(survey, [a]);
+          const [was] = describeAnswers(survey, [{ ...a, questionId: a.originalQuestionId ?? a.questionId, value: a.original ?? a.value }]);
+          return now && was ? [{ now, was }] : [];
+        }),
       link: privateLink(req.params.secret),
       fullLink: `${req.protocol}://${req.get('host') ?? 'localhost'}${privateLink(req.params.secret)}`,
       thanks: 'thanks' in req.query,
@@ -70,7 +79,7 @@ export function replyRoutes(db: Db, surveys: Surveys): Router {
   router.get('/r/:secret/edit', async (req, res) => {
     const { reply } = await replyFor(req.params.secret);
     const survey = findOpenSurvey(surveys, reply.surveySlug);
-    await renderForm(res, survey, replyToFields(survey, reply), {}, `${privateLink(req.params.secret)}/edit`);
+    await renderForm(res, survey, replyToFields(survey, reply), {}, { link: privateLink(req.params.secret), reply });
   });
 
   // POST /r/:secret/edit - replace the answers; the reply waits for moderation again
@@ -79,7 +88,7 @@ export function replyRoutes(db: Db, surveys: Surveys): Router {
     const survey = findOpenSurvey(surveys, reply.surveySlug);
     const fields = readForm(req);
     const result = readReplyForm(survey, fields);
-    if (!result.ok) return renderForm(res, survey, fields, result.errors, `${privateLink(req.params.secret)}/edit`, 400);
+    if (!result.ok) return renderForm(res, survey, fields, result.errors, { link: privateLink(req.params.secret), reply }, 400);
     await editReply(db, reply.id, result.reply);
     res.redirect(303, `${privateLink(req.params.secret)}?edited`);
   });

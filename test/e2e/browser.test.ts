@@ -19,10 +19,10 @@ describe('in a browser without JavaScript', { skip: skipWithoutBrowser }, () => 
 
     await page.goto(`${h.base}/s/leaving-session`);
     await page.getByRole('button', { name: 'Send my reply' }).click();
-    assert.match(await page.locator('.problems').innerText(), /Please answer this question/);
+    assert.match(await page.locator('.problems').innerText(), /“Which of these messengers do you use\?” needs an answer/);
 
-    await page.getByLabel('XMPP').check();
-    await page.locator('#f-clients-xmpp-1').fill('Conversations');
+    await page.getByLabel('XMPP', { exact: true }).check();
+    await page.getByLabel('XMPP client 1').fill('Conversations');
     await page.getByLabel('Why do you use them?').fill('It just works <3');
     await page.getByLabel('You may quote my answers in the published tally').check();
     await page.getByRole('button', { name: 'Send my reply' }).click();
@@ -34,7 +34,7 @@ describe('in a browser without JavaScript', { skip: skipWithoutBrowser }, () => 
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     assert.match(await page.locator('nav').innerText(), /Pending \(1\)/);
-    await page.getByLabel('Approve').check();
+    await page.getByLabel('Approve', { exact: true }).check();
     await page.getByRole('button', { name: 'Apply the decisions' }).first().click();
     assert.match(await page.locator('nav').innerText(), /Approved \(1\)/);
 
