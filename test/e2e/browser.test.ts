@@ -35,7 +35,7 @@ describe('in a browser without JavaScript', { skip: skipWithoutBrowser }, () => 
     await page.getByRole('button', { name: 'Sign in' }).click();
     assert.match(await page.locator('nav').innerText(), /Pending \(1\)/);
     await page.getByLabel('Approve', { exact: true }).check();
-    await page.getByRole('button', { name: 'Apply the decisions' }).first().click();
+    await page.getByRole('button', { name: 'Apply the decisions' }).click();
     assert.match(await page.locator('nav').innerText(), /Approved \(1\)/);
 
     await page.goto(`${h.base}/s/leaving-session/tally`);
