@@ -43,7 +43,9 @@ export function moderationRoutes(db: Db, surveys: Surveys): Router {
 
   // POST /admin/replies/moderate - approve, reject, mark as spam or return to pending (one or many)
   router.post('/replies/moderate', async (_req, res) => {
-    const parsed = moderateForm.safeParse(decisionsOf(formObject(form(res), ['ids'])));
+    // A reply's "leave as it is" radio sends an empty decision: nothing to do for that reply.
+    const fields = Object.entries(formObject(form(res), ['ids'])).filter(([name, value]) => !(name.startsWith('decision.') && value === ''));
+    const parsed = moderateForm.safeParse(decisionsOf(Object.fromEntries(fields)));
     if (!parsed.success) throw new BadRequest('Unknown moderation action.');
     await applyDecisions(db, parsed.data.decisions);
     res.redirect(303, parsed.data.back);

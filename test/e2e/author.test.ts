@@ -105,4 +105,22 @@ describe('the author, in a browser without JavaScript', { skip: skipWithoutBrows
 
     for (const [name, height] of h.heights) tt.diagnostic(`height of ${name}: ${height[320]} px at 320, ${height[1280]} px at 1280`);
   });
+
+  test('“Leave pending” decides nothing: a reply approved meanwhile in another tab stays approved', async () => {
+    await createAuthor(t.db);
+    await seedReplies(t.db);
+    const context = await h.reader();
+    const page = await context.newPage();
+    await page.goto(`${h.base}/admin`);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const ids = page.locator('article.reply input[name=ids]');
+    const [first, second] = [(await ids.nth(0).getAttribute('value'))!, (await ids.nth(1).getAttribute('value'))!];
+    await t.db.reply.update({ where: { id: first }, data: { status: 'approved' } });
+    await page.locator('article.reply').nth(1).getByLabel('Reject').check();
+    await page.getByRole('button', { name: 'Apply the decisions' }).click();
+    assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: first } })).status, 'approved');
+    assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: second } })).status, 'rejected');
+    await context.close();
+  });
 });
