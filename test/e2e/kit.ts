@@ -48,7 +48,8 @@ export function useHarness(t: TestApp): Harness {
     Object.assign(harness, await startHarness(t.app));
   });
   after(async () => {
-    await harness.close();
+    // Absent when starting failed: that failure is the one to report.
+    await harness.close?.();
   });
   return harness;
 }
