@@ -48,11 +48,14 @@ export const moderateForm = z.preprocess(
 );
 export type Decisions = { decisions: Map<string, Status>; back: string };
 
-/** Gathers the `decision.<id>` radios of the queue form into one object for moderateForm. */
+/**
+ * Gathers the `decision.<id>` radios of the queue form into one object for moderateForm. A
+ * reply's ticked "leave it as it is" radio sends an empty decision: nothing to do for that reply.
+ */
 function decisionsOf(fields: unknown): unknown {
   if (typeof fields !== 'object' || fields === null) return fields;
   const decisions = Object.fromEntries(
-    Object.entries(fields).flatMap(([name, value]) => (name.startsWith('decision.') ? [[name.slice('decision.'.length), value]] : [])),
+    Object.entries(fields).flatMap(([name, value]) => (name.startsWith('decision.') && value !== '' ? [[name.slice('decision.'.length), value]] : [])),
   );
   return { ...fields, decisions };
 }

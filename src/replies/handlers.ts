@@ -18,7 +18,12 @@ import type { FieldErrors } from './read-form.ts';
 import type { ReplyPolicy } from './policy.ts';
 import { newFormToken, receiveReply, reviseReply, type Received, type ReceiveContext } from './receive.ts';
 import { privateLink } from './secret.ts';
-import { deleteReply, findReplyBySecret } from './service.ts';
+import { deleteReply, findReplyBySecret, type StoredReply } from './service.ts';
+
+interface Editing {
+  link: string;
+  reply: StoredReply;
+}
 
 const SECRET_PARAM = /^[A-Za-z0-9_-]{43}$/;
 
@@ -43,13 +48,15 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
     }
   }
 
-  async function renderForm(res: Response, survey: Survey, values: FormFields, errors: FieldErrors, action: string, status = 200) {
+  /** The form, new or (with `editing`) filled with a reply changed through its private link. */
+  async function renderForm(res: Response, survey: Survey, values: FormFields, errors: FieldErrors, editing: Editing | null, status = 200) {
     const view = formView(survey, await suggestions(), values, errors);
-    res.status(status).render('replies/form', { ...view, action, editing: action !== `/s/${survey.slug}/replies` });
+    const action = editing ? `${editing.link}/edit` : `/s/${survey.slug}/replies`;
+    res.status(status).render('replies/form', { ...view, action, editing });
   }
 
   /** The outcome of a send: to the private link, or the form again with what was typed. */
-  async function answer(res: Response, survey: Survey, fields: FormFields, action: string, receiving: Promise<Received<{ secret: string }>>, thanks: string) {
+  async function answer(res: Response, survey: Survey, fields: FormFields, editing: Editing | null, receiving: Promise<Received<{ secret: string }>>, thanks: string) {
     const outcome = await receiving.catch((err: unknown) => {
       if (isDatabaseUnavailable(err)) return { stored: false as const, ...unavailable };
       throw err;
@@ -57,7 +64,7 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
     if (outcome.stored) return res.redirect(303, `${privateLink(outcome.secret)}?${thanks}`);
     if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
     const values = 'token' in outcome && outcome.token !== undefined ? new Map([...fields, [fixedFields.token, [outcome.token]]]) : fields;
-    await renderForm(res, survey, values, outcome.errors, action, outcome.status);
+    await renderForm(res, survey, values, outcome.errors, editing, outcome.status);
   }
 
   async function replyFor(req: Request) {
@@ -75,14 +82,14 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
     // history, and revalidates on a new visit (which gets a new token). The form is sent to
     // another address (POST …/replies) because a POST to this one would drop the kept copy.
     res.set('Cache-Control', 'private, no-cache');
-    await renderForm(res, survey, new Map([[fixedFields.token, [newFormToken(policy, survey)]]]), {}, `/s/${survey.slug}/replies`);
+    await renderForm(res, survey, new Map([[fixedFields.token, [newFormToken(policy, survey)]]]), {}, null);
   };
 
   // POST /s/:slug/replies - store the reply, then show the thank-you page
   const submit: RequestHandler = async (req, res) => {
     const survey = findOpenSurvey(surveys, String(req.params.slug));
     const fields = readForm(req);
-    await answer(res, survey, fields, `/s/${survey.slug}/replies`, receiveReply(context(req), survey, fields), 'thanks');
+    await answer(res, survey, fields, null, receiveReply(context(req), survey, fields), 'thanks');
   };
   // GET /r/:secret - the reader's own reply (and the thank-you page after sending)
   const show: RequestHandler = async (req, res) => {
@@ -92,6 +99,14 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
       reply,
       answers: describeAnswers(survey, reply.answers),
       statusText,
+      // The author's corrections, each as it reads now and as the reader wrote it.
+      corrections: reply.answers
+        .filter((a) => a.original !== null || a.originalQuestionId !== null)
+        .flatMap((a) => {
+          const [now] = describeAnswers(survey, [a]);
+          const [was] = describeAnswers(survey, [{ ...a, questionId: a.originalQuestionId ?? a.questionId, value: a.original ?? a.value }]);
+          return now && was ? [{ now, was }] : [];
+        }),
       link: privateLink(secret),
       fullLink: `${req.protocol}://${req.get('host') ?? 'localhost'}${privateLink(secret)}`,
       thanks: 'thanks' in req.query,
@@ -103,7 +118,7 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
   const editForm: RequestHandler = async (req, res) => {
     const { reply, secret } = await replyFor(req);
     const survey = findOpenSurvey(surveys, reply.surveySlug);
-    await renderForm(res, survey, replyToFields(survey, reply), {}, `${privateLink(secret)}/edit`);
+    await renderForm(res, survey, replyToFields(survey, reply), {}, { link: privateLink(secret), reply });
   };
 
   // POST /r/:secret/edit - replace the answers; the reply waits for moderation again
@@ -112,7 +127,7 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
     const survey = findOpenSurvey(surveys, reply.surveySlug);
     const fields = readForm(req);
     const revising = reviseReply(context(req), survey, reply, fields).then((r) => (r.stored ? { ...r, secret } : r));
-    await answer(res, survey, fields, `${privateLink(secret)}/edit`, revising, 'edited');
+    await answer(res, survey, fields, { link: privateLink(secret), reply }, revising, 'edited');
   };
 
   // GET /r/:secret/delete - ask before deleting

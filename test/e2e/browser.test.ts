@@ -2,47 +2,27 @@
 // signs in and approves, the tally shows the answer. Needs Debian's Chromium (.ci/run installs
 // it); without it the test is skipped and says why.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { createAuthor, PASSWORD } from '../helpers/admin.ts';
 import { useTestApp } from '../helpers/app.ts';
+import { skipWithoutBrowser, useHarness } from './kit.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (apt-get install chromium)`;
 const t = useTestApp();
-let server: Server;
-let browser: Browser;
-let base: string;
 
-describe('in a browser without JavaScript', { skip }, () => {
-  before(async () => {
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-  after(async () => {
-    await browser.close();
-    await new Promise((resolve) => server.close(resolve));
-  });
+describe('in a browser without JavaScript', { skip: skipWithoutBrowser }, () => {
+  const h = useHarness(t);
 
   test('a reader answers, the author approves, and the tally shows it', async () => {
     await createAuthor(t.db);
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const context = await h.reader();
     const page = await context.newPage();
 
-    await page.goto(`${base}/s/leaving-session`);
+    await page.goto(`${h.base}/s/leaving-session`);
     await page.getByRole('button', { name: 'Send my reply' }).click();
-    assert.match(await page.locator('.problems').innerText(), /Please answer this question/);
+    assert.match(await page.locator('.problems').innerText(), /“Which of these messengers do you use\?” needs an answer/);
 
-    await page.getByLabel('XMPP').check();
-    await page.locator('#f-clients-xmpp-1').fill('Conversations');
+    await page.getByLabel('XMPP', { exact: true }).check();
+    await page.getByLabel('XMPP client 1').fill('Conversations');
     await page.getByLabel('Why do you use them?').fill('It just works <3');
     await page.getByLabel('You may quote my answers in the published tally').check();
     await page.getByRole('button', { name: 'Send my reply' }).click();
@@ -50,15 +30,15 @@ describe('in a browser without JavaScript', { skip }, () => {
     const privateLink = await page.locator('.private-link a').getAttribute('href');
     assert.match(privateLink ?? '', /^\/r\/[A-Za-z0-9_-]{43}$/);
 
-    await page.goto(`${base}/admin`);
+    await page.goto(`${h.base}/admin`);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     assert.match(await page.locator('nav').innerText(), /Pending \(1\)/);
-    await page.getByLabel('Approve').check();
-    await page.getByRole('button', { name: 'Apply the decisions' }).first().click();
+    await page.getByLabel('Approve', { exact: true }).check();
+    await page.getByRole('button', { name: 'Apply the decisions' }).click();
     assert.match(await page.locator('nav').innerText(), /Approved \(1\)/);
 
-    await page.goto(`${base}/s/leaving-session/tally`);
+    await page.goto(`${h.base}/s/leaving-session/tally`);
     const tally = await page.locator('main').innerText();
     assert.match(tally, /1 reply counted/);
     assert.match(tally, /Conversations/);

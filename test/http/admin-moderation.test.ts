@@ -24,7 +24,7 @@ describe('the moderation queue', () => {
     assert.match(res.text, /Leaving Session/);
     assert.match(res.text, /Because rooms\./);
     assert.match(res.text, /Which client programs or apps do you use\? \(Matrix\)<\/dt>\s*<dd>Nheko/);
-    assert.match(res.text, /May be quoted<\/dt><dd>no/);
+    assert.match(res.text, /Quote<\/dt><dd>no/);
     assert.match(res.text, /Ada/);
   });
 

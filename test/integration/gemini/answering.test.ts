@@ -59,7 +59,7 @@ describe('answering from a Gemini client', () => {
     await answerSurvey(gemini);
     const { agent, csrf } = await signedIn(t.app, t.db);
     const queue = await agent.get('/admin/replies').expect(200);
-    assert.match(queue.text, /<span class="channel">from Gemini<\/span>/);
+    assert.match(queue.text, /<dt>Via<\/dt><dd class="channel">Gemini<\/dd>/);
 
     const before = await gemini.get('/s/leaving-session/tally.gmi');
     assert.match(before.body, /No reply has been published yet\./);
