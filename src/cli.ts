@@ -1,16 +1,8 @@
 // The `postbag` command: `npm start` is `postbag serve`; the others are the author's tools.
+// Each command loads what it needs when it runs: loading everything up front (Prisma's client,
+// Express, the migration engine) made even `postbag --help` take a second.
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
-import { readNewPassword } from './admin/read-password.ts';
-import { PasswordError, setAuthorPassword } from './admin/password.ts';
-import { DataDirBusy } from './db/app-lock.ts';
-import { connectionFor, openDatabase } from './db/database.ts';
-import { applyMigrations, createMigration } from './db/migrations.ts';
-import { exportTally } from './gemtext/export.ts';
-import { PostFileError } from './gemtext/post-file.ts';
-import { createLogger } from './http/logging.ts';
-import { serve } from './server.ts';
-import { loadSurveys, SurveyFileError } from './surveys/load.ts';
 
 const program = new Command('postbag').description("Collect, moderate and publish readers' replies to a capsule post.");
 
@@ -19,6 +11,7 @@ program
   .description('serve the reader form and the admin (on an embedded PostgreSQL unless DATABASE_URL is set)')
   .action(async () => {
     const config = loadConfig();
+    const [{ serve }, { createLogger }] = await Promise.all([import('./server.ts'), import('./http/logging.ts')]);
     await serve(config, createLogger(config.logLevel));
   });
 
@@ -27,8 +20,12 @@ program
   .description('apply pending database migrations from prisma/migrations')
   .action(async () => {
     const config = loadConfig();
-    const logger = createLogger(config.logLevel);
-    const { url, stopServer } = await connectionFor(config, logger);
+    const [{ connectionFor }, { applyMigrations }, { createLogger }] = await Promise.all([
+      import('./db/database.ts'),
+      import('./db/migrations.ts'),
+      import('./http/logging.ts'),
+    ]);
+    const { url, stopServer } = await connectionFor(config, createLogger(config.logLevel));
     try {
       const applied = await applyMigrations(url);
       console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
@@ -43,8 +40,12 @@ program
   .description('write a new migration from the changes to prisma/schema.prisma')
   .action(async (name: string) => {
     const config = loadConfig();
-    const logger = createLogger(config.logLevel);
-    const { url, stopServer } = await connectionFor(config, logger);
+    const [{ connectionFor }, { createMigration }, { createLogger }] = await Promise.all([
+      import('./db/database.ts'),
+      import('./db/migrations.ts'),
+      import('./http/logging.ts'),
+    ]);
+    const { url, stopServer } = await connectionFor(config, createLogger(config.logLevel));
     try {
       const written = await createMigration(url, name);
       console.log(written === null ? 'prisma/schema.prisma matches the migrations: nothing to write.' : `Wrote ${written}`);
@@ -58,6 +59,12 @@ program
   .description("set the author's admin password (asked on a terminal, else one line from standard input)")
   .action(async () => {
     const config = loadConfig();
+    const [{ readNewPassword }, { setAuthorPassword }, { openDatabase }, { createLogger }] = await Promise.all([
+      import('./admin/read-password.ts'),
+      import('./admin/password.ts'),
+      import('./db/database.ts'),
+      import('./http/logging.ts'),
+    ]);
     const password = await readNewPassword();
     const database = await openDatabase(config, createLogger(config.logLevel));
     try {
@@ -78,6 +85,12 @@ program
     const target = options.out !== undefined ? { out: options.out } : options.append !== undefined ? { append: options.append } : null;
     if (target === null) command.error('error: give --out FILE.gmi (a page of its own) or --append POST.gmi (a section in a post)');
     const config = loadConfig();
+    const [{ loadSurveys }, { openDatabase }, { exportTally }, { createLogger }] = await Promise.all([
+      import('./surveys/load.ts'),
+      import('./db/database.ts'),
+      import('./gemtext/export.ts'),
+      import('./http/logging.ts'),
+    ]);
     const surveys = await loadSurveys(config.surveysDir);
     const survey = surveys.get(slug);
     if (!survey) command.error(`error: no survey "${slug}" in ${config.surveysDir} (there are: ${[...surveys.keys()].join(', ') || 'none'})`);
@@ -89,11 +102,24 @@ program
     }
   });
 
+/**
+ * Mistakes in the environment, a survey or post file, or a password are the user's to fix: say
+ * what, not where in the code. A module whose error this is has been loaded already, so these
+ * imports cost nothing then.
+ */
+async function isUserMistake(err: unknown): Promise<boolean> {
+  const [{ PasswordError }, { DataDirBusy }, { PostFileError }, { SurveyFileError }] = await Promise.all([
+    import('./admin/password.ts'),
+    import('./db/app-lock.ts'),
+    import('./gemtext/post-file.ts'),
+    import('./surveys/load.ts'),
+  ]);
+  return [ConfigError, SurveyFileError, PasswordError, PostFileError, DataDirBusy].some((type) => err instanceof type);
+}
+
 try {
   await program.parseAsync();
 } catch (err) {
-  // Mistakes in the environment or a survey file are the user's to fix: say what, not where in the code.
-  const known = [ConfigError, SurveyFileError, PasswordError, PostFileError, DataDirBusy].some((type) => err instanceof type);
-  console.error(known ? (err as Error).message : err);
+  console.error((await isUserMistake(err)) ? (err as Error).message : err);
   process.exitCode = 1;
 }
