@@ -33,7 +33,7 @@ const { serverUrl } = server;
 console.log(`# PostgreSQL: ${server.embedded ? 'embedded' : 'TEST_DATABASE_URL'}`);
 
 const template = `postbag_test_${process.pid}`;
-let exitCode = 1;
+let exitCode: number;
 try {
   await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${template}`));
   await applyMigrations(withDatabaseName(serverUrl, template));
