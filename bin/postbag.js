@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-// Runs Postbag's TypeScript sources directly: Postbag has no build step.
-import 'tsx/esm';
+// The `postbag` command. It runs the compiled JavaScript in dist/, which `npm install` builds
+// (`npm run build` after changing src/; `npm run dev` serves the sources through tsx instead).
+import { existsSync } from 'node:fs';
 
-await import('../src/cli.ts');
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  console.error('Postbag is not built: run `npm run build` in its folder (`npm install` does it too).');
+  process.exit(1);
+}
+await import(cli.href);

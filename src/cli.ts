@@ -1,15 +1,9 @@
 // The `postbag` command: `npm start` is `postbag serve`; the others are the author's tools.
+// Each command loads what it needs when it runs: loading everything up front (Prisma's client,
+// Express, the migration engine) made even `postbag --help` take a second.
 import { Command, Option } from 'commander';
 import { loadConfig } from './config.ts';
 import { UserError } from './errors.ts';
-import { readNewPassword } from './admin/read-password.ts';
-import { setAuthorPassword } from './admin/password.ts';
-import { connectionFor, openDatabase } from './db/database.ts';
-import { applyMigrations, markMigrationRolledBack } from './db/migrations.ts';
-import { exportTally } from './tally/publish.ts';
-import { createLogger } from './http/logging.ts';
-import { serve } from './server.ts';
-import { loadSurveys } from './surveys/load.ts';
 
 const program = new Command('postbag').description("Collect, moderate and publish readers' replies to a capsule post.");
 
@@ -18,6 +12,7 @@ program
   .description('serve the reader form and the admin (on an embedded PostgreSQL unless DATABASE_URL is set)')
   .action(async () => {
     const config = loadConfig();
+    const [{ serve }, { createLogger }] = await Promise.all([import('./server.ts'), import('./http/logging.ts')]);
     await serve(config, createLogger(config.logLevel));
   });
 
@@ -27,6 +22,11 @@ program
   .option('--rolled-back <name>', 'mark the failed migration <name> rolled back, once its SQL is fixed: the next start applies it again')
   .action(async (options: { rolledBack?: string }) => {
     const config = loadConfig();
+    const [{ connectionFor }, { applyMigrations, markMigrationRolledBack }, { createLogger }] = await Promise.all([
+      import('./db/database.ts'),
+      import('./db/migrations.ts'),
+      import('./http/logging.ts'),
+    ]);
     const logger = createLogger(config.logLevel);
     const { url, stopServer } = await connectionFor(config, logger);
     try {
@@ -48,10 +48,13 @@ program
   .description('write a new migration from the changes to prisma/schema.prisma')
   .action(async (name: string) => {
     const config = loadConfig();
-    const logger = createLogger(config.logLevel);
-    // Loaded here only: it brings Prisma's schema engine, which no other command needs.
-    const { createMigration } = await import('./db/create-migration.ts');
-    const { url, stopServer } = await connectionFor(config, logger);
+    // Only this command brings Prisma's schema engine (create-migration.ts).
+    const [{ connectionFor }, { createMigration }, { createLogger }] = await Promise.all([
+      import('./db/database.ts'),
+      import('./db/create-migration.ts'),
+      import('./http/logging.ts'),
+    ]);
+    const { url, stopServer } = await connectionFor(config, createLogger(config.logLevel));
     try {
       const written = await createMigration(url, name);
       console.log(written === null ? 'prisma/schema.prisma matches the migrations: nothing to write.' : `Wrote ${written}`);
@@ -65,6 +68,12 @@ program
   .description("set the author's admin password (asked on a terminal, else one line from standard input)")
   .action(async () => {
     const config = loadConfig();
+    const [{ readNewPassword }, { setAuthorPassword }, { openDatabase }, { createLogger }] = await Promise.all([
+      import('./admin/read-password.ts'),
+      import('./admin/password.ts'),
+      import('./db/database.ts'),
+      import('./http/logging.ts'),
+    ]);
     const password = await readNewPassword();
     const database = await openDatabase(config, createLogger(config.logLevel));
     try {
@@ -85,6 +94,12 @@ program
     const target = options.out !== undefined ? { out: options.out } : options.append !== undefined ? { append: options.append } : null;
     if (target === null) command.error('error: give --out FILE.gmi (a page of its own) or --append POST.gmi (a section in a post)');
     const config = loadConfig();
+    const [{ loadSurveys }, { openDatabase }, { exportTally }, { createLogger }] = await Promise.all([
+      import('./surveys/load.ts'),
+      import('./db/database.ts'),
+      import('./tally/publish.ts'),
+      import('./http/logging.ts'),
+    ]);
     const surveys = await loadSurveys(config.surveysDir);
     const survey = surveys.get(slug);
     if (!survey) command.error(`error: no survey "${slug}" in ${config.surveysDir} (there are: ${[...surveys.keys()].join(', ') || 'none'})`);

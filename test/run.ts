@@ -1,10 +1,12 @@
 // `npm test`: gives the suite a real PostgreSQL server and runs node's test runner on every
 // test file (Node 20's runner has no glob, and `--test test/` silently runs nothing).
 // The server is TEST_DATABASE_URL's when set, else an embedded one in a temporary folder.
-// Migrations are applied once to a template database; each test file clones it.
+// Migrations are applied once to a template database; each test file clones it. The CLI tests
+// run bin/postbag.js, the compiled command: dist/ is brought up to date first (`tsc -b` rebuilds
+// only what changed since the last build, and checks that in about half a second).
 //   npm test                       every test
 //   npm test -- test/http/x.test.ts   some files
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,7 @@ import { scratchServer } from './helpers/scratch-server.ts';
 import { withDatabaseName } from './helpers/urls.ts';
 
 const testDir = path.dirname(fileURLToPath(import.meta.url));
+const projectDir = path.dirname(testDir);
 
 async function testFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -24,12 +27,13 @@ async function testFiles(dir: string): Promise<string[]> {
 }
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : await testFiles(testDir);
+if (spawnSync('npm', ['run', '-s', 'build'], { cwd: projectDir, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
 const server = await scratchServer(process.env.TEST_DATABASE_URL, 'test');
 const { serverUrl } = server;
 console.log(`# PostgreSQL: ${server.embedded ? 'embedded' : 'TEST_DATABASE_URL'}`);
 
 const template = `postbag_test_${process.pid}`;
-let exitCode = 1;
+let exitCode: number;
 try {
   await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${template}`));
   await applyMigrations(withDatabaseName(serverUrl, template));
