@@ -3,7 +3,7 @@
 // (`npm run build` after changing src/; `npm run dev` serves the sources through tsx instead).
 import { existsSync } from 'node:fs';
 
-const cli = new URL('../dist/cli.js', import.meta.url);
+const cli = new URL('../dist/main.js', import.meta.url);
 if (!existsSync(cli)) {
   console.error('Postbag is not built: run `npm run build` in its folder (`npm install` does it too).');
   process.exit(1);

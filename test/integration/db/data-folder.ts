@@ -43,7 +43,7 @@ export interface App {
 /** `postbag serve` on the embedded PostgreSQL under `dataDir`; killed after the test if still running. */
 export async function startApp(t: TestContext, dataDir: string): Promise<App> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const child = spawn(process.execPath, ['bin/postbag.js', 'serve'], {
     cwd: projectDir,
     env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', GEMINI_PORT: '0' },
   });

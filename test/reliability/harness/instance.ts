@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { FORM_MIN_SECONDS } from './form.ts';
 import { httpClient, type Client } from './http.ts';
 
-/** The `postbag` command. When a build into dist/ lands, this is the one line to change. */
-export const POSTBAG_COMMAND = [process.execPath, '--import', 'tsx', 'src/cli.ts'] as const;
+/** The `postbag` command, compiled (`npm run test:reliability` builds it first). */
+export const POSTBAG_COMMAND = [process.execPath, 'bin/postbag.js'] as const;
 
 export const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const logDir = path.join(projectDir, 'test', 'reliability', 'logs');

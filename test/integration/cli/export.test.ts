@@ -1,17 +1,15 @@
-// `postbag export`, run as the author runs it, against the same database as the web tally.
+// `postbag export` against the same database as the web tally.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { projectDir, useTestApp } from '../helpers/app.ts';
-import { publishReply, visibleText } from '../helpers/tally.ts';
+import { useTestApp } from '../../helpers/app.ts';
+import { postbag } from '../../helpers/postbag.ts';
+import { publishReply, visibleText } from '../../helpers/tally.ts';
 
 const t = useTestApp();
-const run = promisify(execFile);
 
 let dir: string;
 before(async () => {
@@ -22,16 +20,8 @@ after(async () => {
 });
 
 async function postbagExport(...args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/postbag.js', 'export', ...args], {
-      cwd: projectDir,
-      env: { ...process.env, DATABASE_URL: t.database.url, LOG_LEVEL: 'silent' },
-    });
-    return { code: 0, output: stdout + stderr };
-  } catch (err) {
-    const failed = err as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, output: failed.stdout + failed.stderr };
-  }
+  const { code, out, err } = await postbag(['export', ...args], { DATABASE_URL: t.database.url });
+  return { code, output: out + err };
 }
 
 const POST = '# Leaving Session\n\nI left Session. Tell me what you use.\n\n=> ../ Up One Level\n=> / Home\n[Last updated: 2026-05-01]\n';

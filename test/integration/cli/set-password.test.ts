@@ -1,10 +1,9 @@
-// `postbag set-password`, run as the author runs it, with the password on standard input.
+// `postbag set-password`, with the password on standard input.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { checkAuthorPassword } from '../../src/admin/password.ts';
-import { projectDir } from '../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { checkAuthorPassword } from '../../../src/admin/password.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { postbag } from '../../helpers/postbag.ts';
 
 let database: TestDatabase;
 before(async () => {
@@ -14,18 +13,9 @@ after(async () => {
   await database.drop();
 });
 
-function setPassword(stdin: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/postbag.js', 'set-password'], {
-      cwd: projectDir,
-      env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code) => resolve({ code, output }));
-    child.stdin.end(stdin);
-  });
+async function setPassword(stdin: string): Promise<{ code: number; output: string }> {
+  const { code, out, err } = await postbag(['set-password'], { DATABASE_URL: database.url }, stdin);
+  return { code, output: out + err };
 }
 
 describe('postbag set-password', () => {
