@@ -27,14 +27,10 @@ export async function connectionFor(
   const started = Date.now();
   const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
   logger.debug({ dataDir: config.dataDir, ms: Date.now() - started, startedHere: server.startedHere }, 'embedded PostgreSQL ready');
-  // The lock lives on the server: a refused app found it running and leaves it to its owner.
+  // The lock lives on the server. A refused app leaves the server running even if it started it
+  // itself: the app holding the lock uses it (and stops it when it ends).
   const onLost = (err: Error) => logger.error({ err }, 'lost the connection to the embedded PostgreSQL that holds the data folder lock');
-  const unlock = owner
-    ? await lockDataDir(server.serverUrl, config.dataDir, onLost).catch(async (err: unknown) => {
-        if (server.startedHere) await server.stop();
-        throw err;
-      })
-    : async () => {};
+  const unlock = owner ? await lockDataDir(server.serverUrl, config.dataDir, onLost) : async () => {};
   const stopServer = async () => {
     await unlock();
     if (owner || server.startedHere) await server.stop();
