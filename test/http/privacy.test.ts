@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { pino } from 'pino';
 import request from 'supertest';
 import type { Db } from '../../src/db/client.ts';
+import { feedToken } from '../../src/feed/feed.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { postForm, secretOf } from '../helpers/forms.ts';
 
@@ -20,6 +23,15 @@ function memoryLogger() {
   return { logger: pino({ level: 'info' }, stream), text: () => lines.join('') };
 }
 
+/** GET with the request target exactly as given, on a connection of its own; resolves with the status. */
+async function rawGet({ port }: AddressInfo, target: string): Promise<number> {
+  const socket = connect(port, '127.0.0.1');
+  socket.write(`GET ${target} HTTP/1.1\r\nHost: postbag.example\r\nConnection: close\r\n\r\n`);
+  let response = '';
+  for await (const chunk of socket) response += String(chunk);
+  return Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
+}
+
 describe("readers' privacy", () => {
   test('logs hold neither the reader’s address nor their private link', async () => {
     const { logger, text } = memoryLogger();
@@ -34,6 +46,45 @@ describe("readers' privacy", () => {
     assert.doesNotMatch(logged, /203\.0\.113\.50|127\.0\.0\.1|::1/);
     assert.ok(!logged.includes(secret));
     assert.ok(!logged.includes('not-the-token'), 'feed tokens are not logged either');
+  });
+
+  test('no form of request target puts a private link or the feed token into the log', async () => {
+    const { logger, text } = memoryLogger();
+    const app = await t.makeApp({ logger });
+    const secret = secretOf((await request(app).get('/s/leaving-session')).text);
+    await postForm(app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix']]).expect(303);
+    const token = await feedToken(t.db);
+    const escaped = [...secret].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+    // Sent as written: supertest would resolve them first, as a browser does, but any client may send these.
+    const targets: [string, number][] = [
+      [`http://postbag.example/r/${secret}`, 200], // absolute form: Express routes it on its path
+      [`HTTPS://ada:pw@postbag.example/R/${secret}/edit/`, 200],
+      [`http://postbag.example/feed/${token}`, 200],
+      [`/FEED/${token}/`, 200],
+      [`/r/${escaped}`, 200],
+      [`//r/${secret}`, 404],
+      [`//postbag.example/r/${secret}`, 404],
+      [`/./r/${secret}`, 404],
+      [`/%72/${secret}`, 404],
+      [`/r%2F${secret}`, 404],
+      [`/r\\${secret}`, 404],
+      [`/r/${secret}%E0%A4%A`, 400],
+    ];
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      for (const [target, status] of targets) assert.equal(await rawGet(server.address() as AddressInfo, target), status, target);
+    } finally {
+      server.close();
+    }
+    const logged = text();
+    assert.equal(logged.match(/"statusCode"/g)?.length, targets.length + 2, 'every request is logged');
+    for (const value of [secret, token]) {
+      for (const piece of [value.slice(0, 15), value.slice(15, 30), value.slice(28)]) assert.ok(!logged.includes(piece), `${piece} is in the log`);
+    }
+    assert.ok(!logged.includes(escaped.slice(0, 30)));
+    assert.ok(!logged.includes('ada:pw'), 'nor userinfo');
+    assert.match(logged, /"url":"http:\/\/postbag\.example\/r\/…"/);
   });
 
   test('reader pages set no cookie and no referrer, and load nothing from elsewhere', async () => {
