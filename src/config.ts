@@ -21,6 +21,8 @@ const schema = z.object({
     .string()
     .refine(isTrustProxy, 'must be false, a number of proxies (1 for one reverse proxy), or their addresses/subnets like loopback, 10.0.0.1, fd00::/8')
     .default('false'),
+  SHUTDOWN_TIMEOUT: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(3600).default(10),
+  PURGE_AFTER_DAYS: z.coerce.number({ error: 'must be a number of days' }).int().min(1).max(36500).default(30),
 });
 
 export interface Config {
@@ -37,6 +39,10 @@ export interface Config {
    * marked Secure and sign-in throttling sees the client's address rather than the proxy's.
    */
   trustProxy: boolean | number | string;
+  /** At SIGTERM/SIGINT, requests in flight get this long to finish before their connections are closed. */
+  shutdownTimeoutSeconds: number;
+  /** Rejected and spam replies are deleted this many days after the author's decision. */
+  purgeAfterDays: number;
 }
 
 export class ConfigError extends UserError {}
@@ -57,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     surveysDir: path.resolve(e.SURVEYS_DIR),
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
+    purgeAfterDays: e.PURGE_AFTER_DAYS,
   };
 }
 

@@ -19,6 +19,8 @@ describe('the configuration', () => {
     assert.equal(config.port, 3000);
     assert.equal(config.trustProxy, false);
     assert.match(config.dataDir, /\/data$/);
+    assert.equal(config.shutdownTimeoutSeconds, 10);
+    assert.equal(config.purgeAfterDays, 30);
   });
 
   test('treats empty variables as unset', () => {
@@ -37,5 +39,14 @@ describe('the configuration', () => {
     assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
     assert.equal(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8' }).trustProxy, 'loopback, 10.0.0.0/8, fd00::/8');
     for (const bad of ['foo', '10.0.0.1/99', 'loopback/8', 'yes']) assert.match(refused({ TRUST_PROXY: bad }), /TRUST_PROXY/, bad);
+  });
+
+  test('takes whole seconds for SHUTDOWN_TIMEOUT and whole days for PURGE_AFTER_DAYS', () => {
+    assert.equal(loadConfig({ SHUTDOWN_TIMEOUT: '3', PURGE_AFTER_DAYS: '90' }).shutdownTimeoutSeconds, 3);
+    assert.equal(loadConfig({ PURGE_AFTER_DAYS: '90' }).purgeAfterDays, 90);
+    for (const bad of ['0', '-1', '1.5', 'soon']) {
+      assert.match(refused({ SHUTDOWN_TIMEOUT: bad }), /SHUTDOWN_TIMEOUT/, bad);
+      assert.match(refused({ PURGE_AFTER_DAYS: bad }), /PURGE_AFTER_DAYS/, bad);
+    }
   });
 });
