@@ -1,4 +1,5 @@
-// `postbag serve`: load the surveys, open the database, listen, and shut down cleanly.
+// `postbag serve`: load the surveys, open the database, listen, purge old data every hour, and
+// shut down cleanly within SHUTDOWN_TIMEOUT.
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { adminSessions } from './admin/session.ts';
@@ -7,6 +8,8 @@ import { seedCatalog } from './catalog/service.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { UserError } from './errors.ts';
+import { serverCloser } from './http/shutdown.ts';
+import { schedulePurge } from './retention/schedule.ts';
 import { loadSurveys } from './surveys/load.ts';
 
 export async function serve(config: Config, logger: Logger): Promise<void> {
@@ -24,14 +27,27 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   });
   logger.info(`Postbag is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
 
+  const purging = schedulePurge(database.db, { rejectedAfterDays: config.purgeAfterDays }, logger);
+  const closer = serverCloser(server);
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.closeIdleConnections();
-    await new Promise((resolve) => server.close(resolve));
+    // The bound covers the requests; the database then gets a little more to close, so that
+    // a database that stopped answering cannot hold the process forever either.
+    const seconds = config.shutdownTimeoutSeconds;
+    setTimeout(() => {
+      logger.error('the database did not close in time; exiting');
+      process.exit(1);
+    }, (seconds + 5) * 1000).unref();
+    const cut = await closer.close(seconds * 1000);
+    if (cut > 0) logger.warn(`cut ${cut} request${cut === 1 ? '' : 's'} still in flight after ${seconds} s`);
     try {
+      await purging.stop();
       await database.close();
       logger.info('stopped');
     } catch (err) {
@@ -39,6 +55,6 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
       process.exitCode = 1;
     }
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
