@@ -13,6 +13,7 @@ import request from 'supertest';
 import { adminSessions } from '../src/admin/session.ts';
 import { createApp } from '../src/app.ts';
 import { seedCatalog } from '../src/catalog/service.ts';
+import { DEFAULT_PURGE_AFTER_DAYS } from '../src/config.ts';
 import { openDb } from '../src/db/client.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
 import { withClient } from '../src/db/with-client.ts';
@@ -70,7 +71,7 @@ try {
 
   // Each route on a fresh app: its first request computes the tally, the others reuse it.
   for (const route of ['/s/leaving-session/tally', '/s/leaving-session/tally.gmi']) {
-    const app = createApp({ db, surveys, logger: pino({ level: 'silent' }), sessions: await adminSessions(db) });
+    const app = createApp({ db, surveys, logger: pino({ level: 'silent' }), sessions: await adminSessions(db), purgeAfterDays: DEFAULT_PURGE_AFTER_DAYS });
     console.log(`GET ${route}: ${await series(50, () => request(app).get(route).expect(200))}`);
   }
 

@@ -6,6 +6,9 @@ import { UserError } from './errors.ts';
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Days after the author's decision that rejected and spam replies are kept (the privacy notice quotes it). */
+export const DEFAULT_PURGE_AFTER_DAYS = 30;
+
 /** Every setting Postbag understands: name, default and meaning (the README's table mirrors it). */
 const schema = z.object({
   DATABASE_URL: z
@@ -22,7 +25,7 @@ const schema = z.object({
     .refine(isTrustProxy, 'must be false, a number of proxies (1 for one reverse proxy), or their addresses/subnets like loopback, 10.0.0.1, fd00::/8')
     .default('false'),
   SHUTDOWN_TIMEOUT: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(3600).default(10),
-  PURGE_AFTER_DAYS: z.coerce.number({ error: 'must be a number of days' }).int().min(1).max(36500).default(30),
+  PURGE_AFTER_DAYS: z.coerce.number({ error: 'must be a number of days' }).int().min(1).max(36500).default(DEFAULT_PURGE_AFTER_DAYS),
 });
 
 export interface Config {

@@ -11,6 +11,7 @@ import { exportHandlers, exportQuery } from './exports/handlers.ts';
 import { feedHandlers } from './feed/handlers.ts';
 import { formBody, validForm, validQuery } from './forms/request.ts';
 import { moderationHandlers } from './moderation/handlers.ts';
+import { privacyHandlers } from './privacy/handlers.ts';
 import { statusCounts } from './moderation/queue.ts';
 import { correctionForm, moderateForm, queueQuery } from './moderation/schema.ts';
 import { replyHandlers } from './replies/handlers.ts';
@@ -23,9 +24,11 @@ export interface RouteDeps {
   surveys: Surveys;
   sessions: AdminSessions;
   throttlePolicy: ThrottlePolicy;
+  /** What the privacy notice says about rejected and spam replies (src/config.ts). */
+  purgeAfterDays: number;
 }
 
-export function routes({ db, surveys, sessions, throttlePolicy }: RouteDeps): Router {
+export function routes({ db, surveys, sessions, throttlePolicy, purgeAfterDays }: RouteDeps): Router {
   const surveyPages = surveyHandlers(surveys);
   const tally = tallyHandlers(db, surveys);
   const feed = feedHandlers(db, surveys);
@@ -34,10 +37,12 @@ export function routes({ db, surveys, sessions, throttlePolicy }: RouteDeps): Ro
   const moderation = moderationHandlers(db, surveys);
   const names = catalogHandlers(db, surveys);
   const exports = exportHandlers(db, surveys);
+  const privacy = privacyHandlers(purgeAfterDays);
   const router = Router();
 
   // Public: anyone may read these.
   router.get('/', surveyPages.list);
+  router.get('/privacy', privacy.notice);
   router.get('/s/:slug/tally', tally.page);
   router.get('/s/:slug/tally.gmi', tally.gemtext);
   router.get('/feed/:token', feed.atom); // the secret token in the address is its only guard

@@ -18,7 +18,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   await seedCatalog(database.db, surveys.values());
 
   const sessions = await adminSessions(database.db);
-  const app = createApp({ db: database.db, surveys, logger, sessions, trustProxy: config.trustProxy });
+  const app = createApp({ db: database.db, surveys, logger, sessions, trustProxy: config.trustProxy, purgeAfterDays: config.purgeAfterDays });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(listening)));
   }).catch(async (err: Error) => {

@@ -8,6 +8,7 @@ import { adminSessions } from '../../src/admin/session.ts';
 import { defaultThrottlePolicy } from '../../src/admin/throttle.ts';
 import { createApp, type AppDeps } from '../../src/app.ts';
 import { seedCatalog } from '../../src/catalog/service.ts';
+import { DEFAULT_PURGE_AFTER_DAYS } from '../../src/config.ts';
 import type { Db } from '../../src/db/client.ts';
 import { loadSurveys } from '../../src/surveys/load.ts';
 import type { Surveys } from '../../src/surveys/registry.ts';
@@ -42,6 +43,7 @@ export function useTestApp(surveysDir = path.join(projectDir, 'surveys')): TestA
         logger: pino({ level: 'silent' }),
         sessions: await adminSessions(context.db),
         throttlePolicy: { ...defaultThrottlePolicy, delayMs: () => 0 },
+        purgeAfterDays: DEFAULT_PURGE_AFTER_DAYS,
         ...overrides,
       });
     context.app = await context.makeApp();

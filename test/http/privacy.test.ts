@@ -9,6 +9,7 @@ import type { Db } from '../../src/db/client.ts';
 import { feedToken } from '../../src/feed/feed.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { postForm, secretOf } from '../helpers/forms.ts';
+import { visibleText } from '../helpers/tally.ts';
 
 const t = useTestApp();
 
@@ -85,6 +86,49 @@ describe("readers' privacy", () => {
     assert.ok(!logged.includes(escaped.slice(0, 30)));
     assert.ok(!logged.includes('ada:pw'), 'nor userinfo');
     assert.match(logged, /"url":"http:\/\/postbag\.example\/r\/…"/);
+  });
+
+  test('every reader page links to the privacy notice', async () => {
+    const secret = secretOf((await request(t.app).get('/s/leaving-session')).text);
+    await postForm(t.app, '/s/leaving-session', [['secret', secret], ['messengers', 'matrix']]).expect(303);
+    const pages = ['/', '/s/leaving-session', `/r/${secret}`, `/r/${secret}/edit`, `/r/${secret}/delete`, '/s/leaving-session/tally', '/privacy'];
+    for (const page of pages) assert.match((await request(t.app).get(page).expect(200)).text, /<a href="\/privacy">/, page);
+    const deleted = await request(t.app).post(`/r/${secret}/delete`);
+    assert.match(deleted.text, /<a href="\/privacy">/, 'the page after deleting');
+  });
+
+  test('the privacy notice says what is kept, why, for how long, and how to remove it', async () => {
+    const notice = visibleText((await request(t.app).get('/privacy').expect(200)).text);
+    for (const claim of [
+      /A contact address ?, only if you give one, .* never published/,
+      /A hash of your private link's secret/,
+      /network \(IP\) address is not stored with your reply/,
+      /a keyed hash of your network address, whose key is replaced every day, kept at most 48 hours/,
+      /rejected, or marked as spam\): deleted 30 days after that decision\./,
+      /Open your private link and choose “Delete my reply”/,
+      /ask the author of the post/,
+      /reverse proxy .* access log, with every reader's network address/,
+    ]) {
+      assert.match(notice, claim);
+    }
+    const operatorsChoice = visibleText((await request(await t.makeApp({ purgeAfterDays: 7 })).get('/privacy').expect(200)).text);
+    assert.match(operatorsChoice, /deleted 7 days after that decision \(Postbag's default is 30 days; whoever runs this site chose 7\)/);
+  });
+
+  test('the privacy notice accounts for every column stored with a reply', async () => {
+    // A new column must be weighed against the notice (and added to it) before this list changes.
+    const columns = await t.db.$queryRaw<{ table_name: string; column_name: string }[]>`
+      SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name IN ('reply', 'answer') ORDER BY table_name, column_name`;
+    assert.deepEqual(
+      columns.map((c) => `${c.table_name}.${c.column_name}`),
+      [
+        'answer.id', 'answer.is_other', 'answer.name_key', 'answer.original', 'answer.original_question_id', 'answer.position',
+        'answer.question_id', 'answer.reply_id', 'answer.scope', 'answer.value',
+        'reply.consent_quote', 'reply.contact', 'reply.created_at', 'reply.display_name', 'reply.id', 'reply.moderated_at',
+        'reply.secret_hash', 'reply.status', 'reply.survey_slug', 'reply.updated_at',
+      ],
+    );
   });
 
   test('reader pages set no cookie and no referrer, and load nothing from elsewhere', async () => {
