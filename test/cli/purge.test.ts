@@ -2,15 +2,14 @@
 // the running app's own hourly purge.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
-import { pino } from 'pino';
 import type { Db } from '../../src/db/client.ts';
 import { purge } from '../../src/retention/purge.ts';
 import { schedulePurge } from '../../src/retention/schedule.ts';
 import { storeReply } from '../helpers/admin.ts';
 import { projectDir, useTestApp } from '../helpers/app.ts';
+import { memoryLogger } from '../helpers/logs.ts';
 
 const t = useTestApp();
 const run = promisify(execFile);
@@ -114,17 +113,6 @@ describe('postbag purge', () => {
 });
 
 describe('the app’s own purge', () => {
-  function memoryLogger() {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    return { logger: pino({ level: 'info' }, stream), text: () => lines.join('') };
-  }
-
   test('runs as the app starts, and says what it deleted', async () => {
     await storeReply(t.db, { status: 'spam', moderatedAt: daysAgo(31) });
     const { logger, text } = memoryLogger();

@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, type AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { pino } from 'pino';
 import request from 'supertest';
 import type { Db } from '../../src/db/client.ts';
 import { feedToken } from '../../src/feed/feed.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { postForm, secretOf } from '../helpers/forms.ts';
+import { memoryLogger } from '../helpers/logs.ts';
 import { visibleText } from '../helpers/tally.ts';
 
 const t = useTestApp();
-
-function memoryLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), text: () => lines.join('') };
-}
 
 /** GET with the request target exactly as given, on a connection of its own; resolves with the status. */
 async function rawGet({ port }: AddressInfo, target: string): Promise<number> {
