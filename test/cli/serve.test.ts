@@ -1,12 +1,12 @@
 // `postbag serve` as an operator runs it: a real process on a test database, stopped by a
 // signal while keep-alive clients keep it busy, and started on a port that is taken.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
-import { hashSecret, newSecret } from '../../src/replies/secret.ts';
 import { storeReply } from '../helpers/admin.ts';
 import { projectDir, useTestApp } from '../helpers/app.ts';
 
@@ -58,17 +58,36 @@ async function startPostbag(env: Record<string, string> = {}, port?: number): Pr
   return { child, port: listenOn, output: () => output, exited };
 }
 
-/** Sends a request over `agent` (kept-alive connections); resolves with the status. */
-function send(agent: http.Agent, port: number, method: 'GET' | 'POST', path: string, body?: string): Promise<number> {
+/** Sends a request over `agent` (kept-alive connections); resolves with the status and the body. */
+function send(agent: http.Agent, port: number, method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ agent, host: '127.0.0.1', port, method, path, headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode!));
+      let text = '';
+      res.on('data', (chunk) => (text += String(chunk)));
+      res.on('end', () => resolve({ status: res.statusCode!, text }));
       res.on('error', reject);
     });
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Reads the reader form and sends it back as a browser would (its address, its hidden fields), with Matrix ticked and `why`. */
+async function answerForm(agent: http.Agent, port: number, why: string): Promise<number> {
+  const form = (await send(agent, port, 'GET', '/s/leaving-session')).text;
+  const action = /<form method="post" action="([^"]+)"/.exec(form)![1]!;
+  const hidden = [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, name, value]): [string, string] => [name!, value!]);
+  return (await send(agent, port, 'POST', action, new URLSearchParams([...hidden, ['messengers', 'matrix'], ['why', why]]).toString())).status;
+}
+
+/** A form post whose body never comes in full: a request that stays in flight. Resolves once the server has it. */
+async function stuckRequest(port: number): Promise<http.ClientRequest> {
+  const stuck = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/admin/sign-in', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '100' } });
+  stuck.on('error', () => {});
+  await new Promise((resolve) => stuck.write('password=', resolve));
+  // A full round trip on another connection, begun after those bytes were sent, lets the server read them.
+  await send(new http.Agent(), port, 'GET', '/');
+  return stuck;
 }
 
 describe('stopping postbag serve', { timeout: 60_000 }, () => {
@@ -77,15 +96,14 @@ describe('stopping postbag serve', { timeout: 60_000 }, () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     const acknowledged: string[] = [];
     let answered = 0;
-    // Eight clients, each sending replies and reading the form over its own kept-alive connection
-    // until the server is gone (the first refused or reset connection ends a client).
+    // Eight clients, each reading the form and sending a reply over its own kept-alive connection
+    // until the server is gone (the first refused or reset connection ends a client). Each reply
+    // carries its own words, to be found in the database.
     const client = async () => {
       for (;;) {
-        const secret = newSecret();
+        const why = `load ${randomUUID()}`;
         try {
-          const posted = await send(agent, postbag.port, 'POST', '/s/leaving-session', `secret=${secret}&messengers=matrix&why=load`);
-          if (posted < 400) acknowledged.push(secret);
-          await send(agent, postbag.port, 'GET', '/s/leaving-session');
+          if ((await answerForm(agent, postbag.port, why)) < 400) acknowledged.push(why);
           answered += 2;
         } catch {
           return;
@@ -104,19 +122,14 @@ describe('stopping postbag serve', { timeout: 60_000 }, () => {
     assert.equal(code, 0, postbag.output());
     assert.ok((at - signalledAt) / 1000 < BOUND + SLACK, `exited ${Math.round(at - signalledAt)} ms after SIGTERM`);
     assert.ok(acknowledged.length > 0, 'the load posted replies');
-    const stored = await t.db.reply.count({ where: { secretHash: { in: acknowledged.map(hashSecret) } } });
+    const stored = await t.db.answer.count({ where: { questionId: 'why', value: { in: acknowledged } } });
     assert.equal(stored, acknowledged.length, 'every reply answered with a redirect is stored');
     assert.match(postbag.output(), /"msg":"shutting down"/);
   });
 
   test('a request that never completes is cut after SHUTDOWN_TIMEOUT, and the process exits', async () => {
     const postbag = await startPostbag();
-    // Headers of a form post whose body never comes: the request stays in flight.
-    const stuck = http.request({ host: '127.0.0.1', port: postbag.port, method: 'POST', path: '/s/leaving-session', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '100' } });
-    stuck.on('error', () => {});
-    stuck.write('secret=');
-    stuck.flushHeaders();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stuck = await stuckRequest(postbag.port);
     const signalledAt = performance.now();
     postbag.child.kill('SIGTERM');
     const { code, at } = await postbag.exited;
@@ -129,16 +142,13 @@ describe('stopping postbag serve', { timeout: 60_000 }, () => {
 
   test('a second signal exits at once', async () => {
     const postbag = await startPostbag({ SHUTDOWN_TIMEOUT: '600' });
-    const stuck = http.request({ host: '127.0.0.1', port: postbag.port, method: 'POST', path: '/s/leaving-session', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '100' } });
-    stuck.on('error', () => {});
-    stuck.flushHeaders();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stuck = await stuckRequest(postbag.port);
     postbag.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    while (!postbag.output().includes('shutting down')) await new Promise((resolve) => setTimeout(resolve, 20));
     postbag.child.kill('SIGINT');
     const { code } = await postbag.exited;
     assert.notEqual(code, 0);
-    assert.match(postbag.output(), /second signal/);
+    assert.match(postbag.output(), /second signal: exiting at once/);
     stuck.destroy();
   });
 
