@@ -11,6 +11,8 @@ import { storeReply } from '../helpers/admin.ts';
 import { projectDir, useTestApp } from '../helpers/app.ts';
 
 const t = useTestApp();
+/** Each test's guard against hanging: a server that never stops fails its test instead. */
+const hang = { timeout: 120_000 };
 const started: ChildProcess[] = [];
 // A test that fails midway must not leave a server running (or hang the suite waiting for it).
 afterEach(() => {
@@ -90,8 +92,8 @@ async function stuckRequest(port: number): Promise<http.ClientRequest> {
   return stuck;
 }
 
-describe('stopping postbag serve', { timeout: 60_000 }, () => {
-  test('under keep-alive load, SIGTERM finishes the requests in flight, loses no acknowledged reply and exits 0 within the bound', async (context) => {
+describe('stopping postbag serve', () => {
+  test('under keep-alive load, SIGTERM finishes the requests in flight, loses no acknowledged reply and exits 0 within the bound', hang, async (context) => {
     const postbag = await startPostbag();
     const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     const acknowledged: string[] = [];
@@ -127,7 +129,7 @@ describe('stopping postbag serve', { timeout: 60_000 }, () => {
     assert.match(postbag.output(), /"msg":"shutting down"/);
   });
 
-  test('a request that never completes is cut after SHUTDOWN_TIMEOUT, and the process exits', async () => {
+  test('a request that never completes is cut after SHUTDOWN_TIMEOUT, and the process exits', hang, async () => {
     const postbag = await startPostbag();
     const stuck = await stuckRequest(postbag.port);
     const signalledAt = performance.now();
@@ -140,7 +142,7 @@ describe('stopping postbag serve', { timeout: 60_000 }, () => {
     stuck.destroy();
   });
 
-  test('a second signal exits at once', async () => {
+  test('a second signal exits at once', hang, async () => {
     const postbag = await startPostbag({ SHUTDOWN_TIMEOUT: '600' });
     const stuck = await stuckRequest(postbag.port);
     postbag.child.kill('SIGTERM');
@@ -152,7 +154,7 @@ describe('stopping postbag serve', { timeout: 60_000 }, () => {
     stuck.destroy();
   });
 
-  test('the app purges old rejected replies as it starts', async () => {
+  test('the app purges old rejected replies as it starts', hang, async () => {
     const old = await storeReply(t.db, { status: 'rejected', moderatedAt: new Date(Date.now() - 40 * 24 * 3600 * 1000) });
     const postbag = await startPostbag({ PURGE_AFTER_DAYS: '30' });
     postbag.child.kill('SIGTERM');
@@ -162,7 +164,7 @@ describe('stopping postbag serve', { timeout: 60_000 }, () => {
 });
 
 describe('starting postbag serve', () => {
-  test('on a port already taken prints one clear line, no stack, and exits non-zero', async () => {
+  test('on a port already taken prints one clear line, no stack, and exits non-zero', hang, async () => {
     const taken: Server = createServer().listen(0, '127.0.0.1');
     await once(taken, 'listening');
     try {
