@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import request from 'supertest';
-import { loadConfig } from '../src/config.ts';
+import { DEFAULT_PURGE_AFTER_DAYS, loadConfig } from '../src/config.ts';
 import { loadReplyPolicy } from '../src/replies/policy.ts';
 import { adminSessions } from '../src/admin/session.ts';
 import { createApp } from '../src/app.ts';
@@ -72,7 +72,7 @@ try {
 
   // Each route on a fresh app: its first request computes the tally, the others reuse it.
   for (const route of ['/s/leaving-session/tally', '/s/leaving-session/tally.gmi']) {
-    const app = createApp({ db, surveys, logger: pino({ level: 'silent' }), sessions: await adminSessions(db), replyPolicy: await loadReplyPolicy(db, loadConfig({})) });
+    const app = createApp({ db, surveys, logger: pino({ level: 'silent' }), sessions: await adminSessions(db), replyPolicy: await loadReplyPolicy(db, loadConfig({})), purgeAfterDays: DEFAULT_PURGE_AFTER_DAYS });
     console.log(`GET ${route}: ${await series(50, () => request(app).get(route).expect(200))}`);
   }
 

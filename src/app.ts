@@ -18,7 +18,7 @@ export interface AppDeps extends Omit<RouteDeps, 'throttlePolicy'> {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function createApp({ db, surveys, logger, sessions, replyPolicy, tallyCache, trustProxy = false, throttlePolicy = defaultThrottlePolicy }: AppDeps): express.Express {
+export function createApp({ db, surveys, logger, sessions, replyPolicy, tallyCache, purgeAfterDays, trustProxy = false, throttlePolicy = defaultThrottlePolicy }: AppDeps): express.Express {
   const app = express();
   app.set('trust proxy', trustProxy);
   app.set('views', path.join(root, 'views'));
@@ -50,7 +50,7 @@ export function createApp({ db, surveys, logger, sessions, replyPolicy, tallyCac
   });
   app.use('/static', express.static(path.join(root, 'public'), { maxAge: '1h', index: false }));
 
-  app.use(routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tallyCache }));
+  app.use(routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tallyCache, purgeAfterDays }));
 
   app.use(notFound);
   app.use(errorHandler);

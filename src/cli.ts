@@ -145,5 +145,27 @@ program
     }
   });
 
+program
+  .command('purge')
+  .option('--older-than <days>', 'delete rejected and spam replies this long after the decision, e.g. 30d (default: PURGE_AFTER_DAYS, 30d)')
+  .description('delete rejected and spam replies, expired sign-in counters and expired admin sessions (the app also does it every hour)')
+  .action(async (options: { olderThan?: string }, command: Command) => {
+    const days = options.olderThan === undefined ? null : /^([1-9]\d{0,4})d$/.exec(options.olderThan)?.[1];
+    if (days === undefined) command.error('error: give --older-than as a number of days, e.g. 30d');
+    const [{ purge, purgeOptions }, { openDatabase }, { createLogger }] = await Promise.all([
+      import('./retention/purge.ts'),
+      import('./db/database.ts'),
+      import('./http/logging.ts'),
+    ]);
+    const config = loadConfig(io.env);
+    const database = await openDatabase(config, createLogger(config.logLevel));
+    try {
+      const purged = await purge(database.db, purgeOptions(config, days === null ? config.purgeAfterDays : Number(days)));
+      io.out(`Deleted ${purged.map(({ count, what }) => `${count} ${what}`).join(', ')}.`);
+    } finally {
+      await database.close();
+    }
+  });
+
 return program;
 }

@@ -10,6 +10,9 @@ const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as
 const rate = /^[1-9]\d{0,6}\/[1-9]\d{0,3}[mhd]$/;
 const rateError = 'must be a count per time, like 5/10m (minutes), 100/1h (hours) or 1000/1d (days)';
 
+/** Days after the author's decision that rejected and spam replies are kept (the privacy notice quotes it). */
+export const DEFAULT_PURGE_AFTER_DAYS = 30;
+
 /** Every setting Postbag understands: name, default and meaning (the README's table mirrors it). */
 const schema = z.object({
   DATABASE_URL: z
@@ -41,6 +44,8 @@ const schema = z.object({
     .default('localhost'),
   GEMINI_CERT: z.string().min(1).optional(),
   GEMINI_KEY: z.string().min(1).optional(),
+  SHUTDOWN_TIMEOUT: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(3600).default(10),
+  PURGE_AFTER_DAYS: z.coerce.number({ error: 'must be a number of days' }).int().min(1).max(36500).default(DEFAULT_PURGE_AFTER_DAYS),
 });
 
 export interface Config {
@@ -76,6 +81,10 @@ export interface Config {
     certFile: string | undefined;
     keyFile: string | undefined;
   };
+  /** At SIGTERM/SIGINT, requests in flight get this long to finish before their connections are closed. */
+  shutdownTimeoutSeconds: number;
+  /** Rejected and spam replies are deleted this many days after the author's decision. */
+  purgeAfterDays: number;
 }
 
 /** `count` replies per `windowMs`. */
@@ -119,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       certFile: e.GEMINI_CERT === undefined ? undefined : path.resolve(e.GEMINI_CERT),
       keyFile: e.GEMINI_KEY === undefined ? undefined : path.resolve(e.GEMINI_KEY),
     },
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT,
+    purgeAfterDays: e.PURGE_AFTER_DAYS,
   };
 }
 

@@ -11,6 +11,7 @@ import { exportHandlers, exportQuery } from './exports/handlers.ts';
 import { feedHandlers } from './feed/handlers.ts';
 import { formBody, validForm, validQuery } from './forms/request.ts';
 import { moderationHandlers } from './moderation/handlers.ts';
+import { privacyHandlers } from './privacy/handlers.ts';
 import { statusCounts } from './moderation/queue.ts';
 import { correctionForm, moderateForm, queueQuery } from './moderation/schema.ts';
 import { healthHandlers } from './http/health.ts';
@@ -29,9 +30,11 @@ export interface RouteDeps {
   replyPolicy: ReplyPolicy;
   /** How fresh the public tally is (tests want it exact; readers want it at once). */
   tallyCache?: TallyCacheOptions;
+  /** What the privacy notice says about rejected and spam replies (src/config.ts). */
+  purgeAfterDays: number;
 }
 
-export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tallyCache }: RouteDeps): Router {
+export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tallyCache, purgeAfterDays }: RouteDeps): Router {
   const surveyPages = surveyHandlers(surveys);
   const tally = tallyHandlers(db, surveys, tallyCache);
   const feed = feedHandlers(db, surveys);
@@ -41,12 +44,14 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tal
   const moderation = moderationHandlers(db, surveys);
   const names = catalogHandlers(db, surveys);
   const exports = exportHandlers(db, surveys);
+  const privacy = privacyHandlers(purgeAfterDays);
   const router = Router();
 
   // Public: anyone may read these.
   router.get('/healthz', health.live);
   router.get('/readyz', health.ready);
   router.get('/', surveyPages.list);
+  router.get('/privacy', privacy.notice);
   router.get('/s/:slug/tally', tally.page);
   router.get('/s/:slug/tally.gmi', tally.gemtext);
   router.get('/feed/:token', feed.atom); // the secret token in the address is its only guard

@@ -34,7 +34,6 @@ export function authHandlers(db: Db, sessions: AdminSessions, throttle: SignInTh
       return res.status(401).render('admin/sign-in', { error: 'That is not the password.' });
     }
     await throttle.succeeded(gate);
-    await sessions.store.prune();
     await signIn(req);
     res.cookie(DEVICE_COOKIE, throttle.newDeviceToken(), {
       httpOnly: true,

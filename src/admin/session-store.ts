@@ -40,11 +40,6 @@ export class PgSessionStore extends session.Store {
       .then(() => callback?.(), (err: unknown) => callback?.(err));
   }
 
-  /** Removes expired sessions; called at each sign-in, which is often enough for one author. */
-  async prune(): Promise<void> {
-    await this.db.adminSession.deleteMany({ where: { expiresAt: { lte: new Date() } } });
-  }
-
   private expiry(data: SessionData): Date {
     return data.cookie.expires ? new Date(data.cookie.expires) : new Date(Date.now() + this.idleMs);
   }

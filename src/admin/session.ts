@@ -22,7 +22,6 @@ export const COOKIE_NAME = 'postbag_admin';
 
 export interface AdminSessions {
   middleware: RequestHandler;
-  store: PgSessionStore;
   /** The key that signs cookies, shared by every instance through the database. */
   key: string;
 }
@@ -40,7 +39,7 @@ export async function adminSessions(db: Db): Promise<AdminSessions> {
     unset: 'destroy',
     cookie: { httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/admin', maxAge: IDLE_MS },
   });
-  return { middleware, store, key };
+  return { middleware, key };
 }
 
 export function isSignedIn(req: Request): boolean {

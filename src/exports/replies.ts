@@ -101,14 +101,25 @@ export async function* exportCsv(db: Db, survey: Survey, which: ExportedReplies)
   }
 }
 
-/** One RFC 4180 line (CRLF). */
+/** One RFC 4180 line (CRLF), every cell quoted. */
 export function csvLine(cells: readonly string[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
+/**
+ * Where a spreadsheet may start a cell that runs as a formula (= + - @): at the start of ours,
+ * or after any character it may split cells on when the author opens the file with another
+ * separator than the comma (semicolon and tab are common, space and pipe offered) or ignores
+ * the quotes; line breaks and spaces included, since an importer may also trim them away.
+ */
+const formulaStart = /(^|[\s,;|])(?=[=+\-@])/gu;
+
+/**
+ * A cell no spreadsheet turns into a formula, whatever separator it is opened with: quoted
+ * (so that a separator inside stays inside), and a leading apostrophe before every place a
+ * formula could start, the usual sign for "this is text". The author sees the apostrophe;
+ * the JSON export has the reader's words untouched.
+ */
 function csvCell(value: string): string {
-  // A cell starting with = + - @ (or a tab/CR) is run as a formula by spreadsheets: a reader's
-  // answer must stay text when the author opens the file, so it gets a leading apostrophe.
-  const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(inert) ? `"${inert.replaceAll('"', '""')}"` : inert;
+  return `"${value.replace(formulaStart, "$1'").replaceAll('"', '""')}"`;
 }

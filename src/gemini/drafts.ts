@@ -26,7 +26,7 @@ export interface Draft {
 export class TooManyDrafts extends Error {}
 
 export async function createDraft(db: Db, surveySlug: string, fields: FormFields, now = new Date()): Promise<string> {
-  await db.geminiDraft.deleteMany({ where: { expiresAt: { lte: now } } });
+  await pruneDrafts(db, now);
   if ((await db.geminiDraft.count()) >= MAX_OPEN_DRAFTS) throw new TooManyDrafts();
   const token = randomBytes(9).toString('base64url');
   await db.geminiDraft.create({ data: { token, surveySlug, fields: Object.fromEntries(fields), expiresAt: expiry(now) } });
@@ -48,6 +48,11 @@ export async function saveDraft(db: Db, token: string, fields: FormFields, now =
     data: { fields: Object.fromEntries(fields), expiresAt: expiry(now) },
   });
   return count === 1;
+}
+
+/** Deletes the drafts that expired; returns how many. */
+export async function pruneDrafts(db: Db, now = new Date()): Promise<number> {
+  return (await db.geminiDraft.deleteMany({ where: { expiresAt: { lte: now } } })).count;
 }
 
 /** Deletes a sent draft. */

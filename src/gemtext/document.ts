@@ -96,7 +96,10 @@ export class GemtextDocument {
       throw new GemtextError(`Not a URL to put in a link line: ${JSON.stringify(url)}`);
     }
     const clean = readerLine(label);
-    const guarded = datedLabel.test(clean) && options.feedEntry !== true ? FEED_ENTRY_GUARD + clean : clean;
+    // Checked in NFKC too: a date in fullwidth digits (２０２４－０５－０１) is kept as the reader
+    // wrote it, and a feed reader that normalises text would read it as a date.
+    const dated = datedLabel.test(clean) || datedLabel.test(clean.normalize('NFKC'));
+    const guarded = dated && options.feedEntry !== true ? FEED_ENTRY_GUARD + clean : clean;
     const shown = cutToLength(guarded, MAX_LINE_LENGTH);
     return this.#push(shown === '' ? `=> ${url}` : `=> ${url} ${shown}`);
   }

@@ -3,13 +3,27 @@
 // the document builder (document.ts) decides how every line starts. Nothing here decides a
 // line's type; these functions only return clean text.
 //
+// The reader's characters are kept as typed: E=mc², ½, a Japanese answer in fullwidth letters
+// (NFKC would fold them to E=mc2, 1⁄2 and ASCII). Only two kinds of character are folded:
+// - those whose NFKC form is made only of gemtext's line-start characters (＝＞, ＃, ＊, ｀｀｀,
+//   ﹥, ⁼…): a client or converter that normalises text must read every line as the type the
+//   builder chose, so no look-alike of markup is left to become markup there;
+// - fullwidth forms right after an escape character (ESC［３１ｍ), so the escape sequence is
+//   removed whole, as its ASCII form would be.
+//
 // The order matters:
 // 1. Lone surrogates become U+FFFD, so the text can be encoded as UTF-8 at all.
-// 2. NFKC first: it turns look-alikes (＝＞, ＃, ｀｀｀, ﹥, fullwidth ESC sequences like
-//    ESC［３１ｍ) into the ASCII they imitate, so the steps below see what a client would.
+// 2. The folding above, so the steps below see what a normalising client would.
 // 3. Split on every character some client or converter treats as a line break.
 // 4. Per line: whole ANSI escape sequences, then any control character left, then invisible
-//    characters that reorder or hide text; tabs become spaces.
+//    format characters (Unicode's Cf: soft hyphen, word joiner, bidi controls, tag
+//    characters…) but those that hold an emoji together; tabs become spaces.
+
+/** Characters that gemtext reads at the start of a line: =>, >, #, *, ``` . */
+const markupOnly = /^[=>#*`]+$/;
+
+/** Any fullwidth ASCII form (U+FF01–U+FF5E) run that follows an escape or 8-bit introducer character. */
+const fullwidthAfterEscape = /(?<=[\u001b\u0090\u0098\u009b\u009d-\u009f])[\uff01-\uff5e]+/gu;
 
 /** CR, LF, CRLF (one break, not two), VT, FF, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. */
 const lineBreak = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/u;
@@ -30,11 +44,14 @@ const ansiEscapeSequence =
 const controlCharacter = /\p{Cc}/gu;
 
 /**
- * Invisible characters that hide or reorder text: zero-width space and non-joiner, the
- * left-to-right/right-to-left and Arabic letter marks, bidi embeddings, overrides and
- * isolates, and U+FEFF (a BOM or zero-width no-break space) anywhere.
+ * Invisible format characters (Unicode category Cf): soft hyphen, zero-width space and
+ * non-joiner, word joiner, the bidi marks, embeddings, overrides and isolates, U+FEFF (a BOM
+ * or zero-width no-break space) anywhere, tag characters (U+E0000–U+E007F, which can carry a
+ * hidden message)… Kept: a subdivision flag's tags (🏴 + a code such as gbsct + cancel tag, the
+ * flags of England, Scotland and Wales), which would otherwise fall apart into a black flag,
+ * and the zero-width joiner, handled below.
  */
-const invisibleCharacter = /[\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+const formatCharacter = /(\u{1f3f4}[\u{e0061}-\u{e007a}]{2}[\u{e0030}-\u{e0039}\u{e0061}-\u{e007a}]{1,3}\u{e007f})|(?!\u200d)\p{Cf}/gu;
 
 /**
  * A zero-width joiner, except inside an emoji ZWJ sequence (👩‍💻, 🏳️‍🌈, 👩🏽‍💻), where removing
@@ -53,7 +70,7 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  * character or an invisible formatting character; leading spaces (indentation) are kept.
  */
 export function readerLines(text: string): string[] {
-  return text.toWellFormed().normalize('NFKC').split(lineBreak).map(cleanLine);
+  return foldMarkupLookAlikes(text.toWellFormed()).split(lineBreak).map(cleanLine);
 }
 
 /**
@@ -100,8 +117,17 @@ function cleanLine(line: string): string {
     .replace(ansiEscapeSequence, '')
     .replaceAll('\t', ' ')
     .replace(controlCharacter, '')
-    .replace(invisibleCharacter, '')
+    .replace(formatCharacter, '$1')
     .replace(strayZeroWidthJoiner, '');
+}
+
+/** See the top of this module: look-alikes of markup, and escape sequences, in ASCII. */
+function foldMarkupLookAlikes(text: string): string {
+  const markupFolded = text.replace(/[^\0-\x7f]/gu, (c) => {
+    const folded = c.normalize('NFKC');
+    return markupOnly.test(folded) ? folded : c;
+  });
+  return markupFolded.replace(fullwidthAfterEscape, (run) => run.normalize('NFKC'));
 }
 
 /** How many code points `text` has, counting no further than `limit`. */

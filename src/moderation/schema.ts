@@ -4,19 +4,24 @@ import { z } from 'zod';
 export const statuses = ['pending', 'approved', 'rejected', 'spam'] as const;
 export type Status = (typeof statuses)[number];
 
+/**
+ * A page cursor, as encodeCursor writes it: a reply's created_at and id. ISO dates have years
+ * 0000 to 9999, but PostgreSQL has no year 0 (it refuses the query), so the year must be 1 or later.
+ */
 const cursor = z
   .string()
   .max(80)
   .transform((value) => value.split('~'))
-  .pipe(z.tuple([z.iso.datetime({ precision: 3 }), z.uuid()]))
-  .transform(([at, id]) => ({ createdAt: new Date(at), id }));
+  .pipe(z.tuple([z.iso.datetime({ precision: 3 }).pipe(z.coerce.date<string>().min(new Date('0001-01-01T00:00:00.000Z'))), z.uuid()]))
+  .transform(([createdAt, id]) => ({ createdAt, id }));
 
 export const queueQuery = z.object({
   status: z.enum(statuses).catch('pending'),
   // Control characters cannot be in any stored answer (and PostgreSQL refuses NUL in text).
   q: z.string().trim().max(200).regex(/^[^\p{Cc}]*$/u).catch(''),
   order: z.enum(['newest', 'oldest']).catch('newest'),
-  after: cursor.optional().catch(undefined),
+  // Only Postbag's own "next page" links carry a cursor: any other is refused (400), not guessed at.
+  after: cursor.optional(),
 });
 export type QueueQuery = z.infer<typeof queueQuery>;
 

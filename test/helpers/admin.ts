@@ -31,6 +31,7 @@ interface ReplySeed {
   answers?: { questionId: string; scope?: string; value: string; isOther?: boolean; nameKey?: string | null }[];
   displayName?: string;
   createdAt?: Date;
+  moderatedAt?: Date;
 }
 
 /** Stores a reply directly, as the reader form would have. */
@@ -50,6 +51,7 @@ export async function storeReply(db: Db, seed: ReplySeed = {}) {
       secretHash: hashSecret(newSecret()),
       displayName: seed.displayName ?? null,
       createdAt: seed.createdAt,
+      moderatedAt: seed.moderatedAt,
       answers: { createMany: { data: answers } },
     },
   });

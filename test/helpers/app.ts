@@ -8,7 +8,7 @@ import { adminSessions } from '../../src/admin/session.ts';
 import { defaultThrottlePolicy } from '../../src/admin/throttle.ts';
 import { createApp, type AppDeps } from '../../src/app.ts';
 import { seedCatalog } from '../../src/catalog/service.ts';
-import { loadConfig } from '../../src/config.ts';
+import { DEFAULT_PURGE_AFTER_DAYS, loadConfig } from '../../src/config.ts';
 import { loadReplyPolicy } from '../../src/replies/policy.ts';
 import type { Db } from '../../src/db/client.ts';
 import { loadSurveys } from '../../src/surveys/load.ts';
@@ -49,6 +49,7 @@ export function useTestApp(surveysDir = path.join(projectDir, 'surveys')): TestA
         // Tests send forms at once; the flood limits have tests of their own.
         tallyCache: { freshWaitMs: Number.POSITIVE_INFINITY },
         replyPolicy: { ...(await loadReplyPolicy(context.db, loadConfig({}))), form: { minFillMs: 0, maxAgeMs: 3_600_000 }, flood: generousLimits },
+        purgeAfterDays: DEFAULT_PURGE_AFTER_DAYS,
         ...overrides,
       });
     context.app = await context.makeApp();

@@ -303,8 +303,9 @@ describe("the author's exports", () => {
     assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
     assert.match(res.headers['content-disposition'] ?? '', /^attachment; filename="?leaving-session-approved\.csv"?$/);
     const lines = res.text.split('\r\n');
-    assert.equal(lines[0], 'id,status,created_at,moderated_at,display_name,contact,consent_quote,messengers,why,compare,clients.matrix,clients.xmpp,clients.deltachat,hosting.matrix,hosting.xmpp,hosting.deltachat,provider.matrix,provider.xmpp,provider.deltachat,server.matrix,server.xmpp,server.deltachat');
-    assert.match(res.text, /,approved,[^,]+,[^,]+,Ada,ada@example\.org,yes,matrix,"Line one,\n""quoted""",,Element; FluffyChat,/);
+    const header = 'id,status,created_at,moderated_at,display_name,contact,consent_quote,messengers,why,compare,clients.matrix,clients.xmpp,clients.deltachat,hosting.matrix,hosting.xmpp,hosting.deltachat,provider.matrix,provider.xmpp,provider.deltachat,server.matrix,server.xmpp,server.deltachat';
+    assert.equal(lines[0], header.split(',').map((name) => `"${name}"`).join(','));
+    assert.match(res.text, /,"approved","[^"]+","[^"]+","Ada","ada@example\.org","yes","matrix","Line one,\n""quoted""","","Element; FluffyChat",/);
     assert.doesNotMatch(res.text, /bob@example\.org/, 'pending replies only with replies=all');
     assert.equal(lines.length, 3, 'the header, one reply (a line break inside quotes ends no row), the final CRLF');
   });
@@ -312,7 +313,7 @@ describe("the author's exports", () => {
   test('CSV with replies=all: formulas typed by readers stay text', async () => {
     await seedReplies();
     const res = await (await author()).get('/admin/exports/leaving-session.csv?replies=all').expect(200);
-    assert.match(res.text, /,pending,[^,]*,,,bob@example\.org,no,xmpp,"'=HYPERLINK\(""http:\/\/evil\.example""\)"/);
+    assert.match(res.text, /,"pending","[^"]*","","","bob@example\.org","no","xmpp","'=HYPERLINK\(""http:\/\/evil\.example""\)"/);
   });
 
   test('JSON: every stored field of every reply, in batches that miss none', async () => {
@@ -339,8 +340,15 @@ describe("the author's exports", () => {
 });
 
 describe('csvLine', () => {
-  test('quotes separators, quotes and line breaks, and keeps formulas inert', () => {
-    assert.equal(csvLine(['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\ronly']), 'plain,"a,b","say ""hi""","two\nlines","cr\ronly"\r\n');
-    assert.equal(csvLine(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', 'a=b']), "'=1+1,'+1,'-1,'@SUM(A1),'\tx,\"'\rx\",a=b\r\n");
+  test('quotes every cell, so that separators, quotes and line breaks stay inside it', () => {
+    assert.equal(csvLine(['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\ronly', '']), '"plain","a,b","say ""hi""","two\nlines","cr\ronly",""\r\n');
+  });
+
+  test('keeps formulas inert at the start of a cell and after anything a spreadsheet may split cells on', () => {
+    assert.equal(csvLine(['=1+1', '+1', '-1', '@SUM(A1)', 'a=b', 'x-y', 'a==b']), `"'=1+1","'+1","'-1","'@SUM(A1)","a=b","x-y","a==b"\r\n`);
+    assert.equal(
+      csvLine(['a;=1+1;b', 'x\t=3+3\tz', 'a,+2', 'a|@3', 'one =4', 'ok\n-5', 'cr\r=6', ' \t=7']),
+      `"a;'=1+1;b","x\t'=3+3\tz","a,'+2","a|'@3","one '=4","ok\n'-5","cr\r'=6"," \t'=7"\r\n`,
+    );
   });
 });

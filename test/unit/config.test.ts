@@ -19,6 +19,8 @@ describe('the configuration', () => {
     assert.equal(config.port, 3000);
     assert.equal(config.trustProxy, false);
     assert.match(config.dataDir, /\/data$/);
+    assert.equal(config.shutdownTimeoutSeconds, 10);
+    assert.equal(config.purgeAfterDays, 30);
   });
 
   test('treats empty variables as unset', () => {
@@ -57,5 +59,14 @@ describe('the configuration', () => {
     const { gemini } = loadConfig({ GEMINI_CERT: 'cert.pem', GEMINI_KEY: 'key.pem' });
     assert.match(gemini.certFile ?? '', /^\/.*\/cert\.pem$/);
     assert.match(gemini.keyFile ?? '', /^\/.*\/key\.pem$/);
+  });
+
+  test('takes whole seconds for SHUTDOWN_TIMEOUT and whole days for PURGE_AFTER_DAYS', () => {
+    assert.equal(loadConfig({ SHUTDOWN_TIMEOUT: '3', PURGE_AFTER_DAYS: '90' }).shutdownTimeoutSeconds, 3);
+    assert.equal(loadConfig({ PURGE_AFTER_DAYS: '90' }).purgeAfterDays, 90);
+    for (const bad of ['0', '-1', '1.5', 'soon']) {
+      assert.match(refused({ SHUTDOWN_TIMEOUT: bad }), /SHUTDOWN_TIMEOUT/, bad);
+      assert.match(refused({ PURGE_AFTER_DAYS: bad }), /PURGE_AFTER_DAYS/, bad);
+    }
   });
 });

@@ -9,7 +9,10 @@ const URL = 'gemini://example.org/replies/';
 
 /** Breaks, tabs and other controls (CR, VT, FF and NEL are all Cc), and the separators. */
 const forbiddenInLine = /[\p{Cc}\u2028\u2029]/u;
-const invisibleFormatting = /[\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+/** Unicode's format characters (Cf), but a joiner (kept in emoji) and a whole subdivision flag's tags. */
+const invisibleFormatting = /(?!\u200d)\p{Cf}/u;
+const subdivisionFlag = /\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}/gu;
+const hasInvisibleFormatting = (line: string) => invisibleFormatting.test(line.replace(subdivisionFlag, ''));
 
 function build(write: (doc: GemtextDocument) => void): { source: string; lines: GemtextLine[] } {
   const doc = new GemtextDocument();
@@ -22,7 +25,7 @@ function assertCleanSource(source: string): void {
   if (source !== '') assert.ok(source.endsWith('\n'), 'the document ends with LF');
   for (const line of source.slice(0, -1).split('\n')) {
     assert.doesNotMatch(line, forbiddenInLine);
-    assert.doesNotMatch(line, invisibleFormatting);
+    assert.ok(!hasInvisibleFormatting(line), JSON.stringify(line));
     assert.ok(line.isWellFormed(), 'no lone surrogates');
   }
 }
@@ -246,6 +249,47 @@ describe('hostile reader text', () => {
     assert.equal(text.source, ' > quoted\n');
   });
 
+  test('invisible format characters are removed: soft hyphen, word joiner, tag characters', () => {
+    assert.equal(readerLine('in\u00advisible wo\u2060rd'), 'invisible word');
+    const smuggled = [...'ignore this'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+    assert.equal(readerLine(`Matrix\u{e0001}${smuggled}\u{e007f}`), 'Matrix', 'a message in tag characters is dropped');
+    assert.equal(readerLine('\u2061\u2062\u2063\u2064\u180e\u{1d173}\u{1bca0}x'), 'x');
+    assertSafeEverywhere('=\u00ad> gemini://evil.example/');
+    assertSafeEverywhere('\u2060# heading');
+    assertSafeEverywhere('\u{e0023} \u{e003d}\u{e003e} hidden tags');
+  });
+
+  test('flags of England, Scotland and Wales keep their tags, and emoji their joiners', () => {
+    const flags = '🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f} 🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f} 🏴\u{e0067}\u{e0062}\u{e0077}\u{e006c}\u{e0073}\u{e007f}';
+    assert.equal(readerLine(flags), flags);
+    assert.equal(readerLine('🏴\u{e0041}\u{e0042}\u{e0043}\u{e007f}'), '🏴', 'not a subdivision code: the tags go');
+    assert.equal(readerLine('x\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}'), 'x', 'tags without the flag go');
+    assert.equal(readerLine('👩\u200d💻 a\u200db'), '👩\u200d💻 ab');
+  });
+
+  test('the reader’s own characters are kept: superscripts, fractions, fullwidth and halfwidth text', () => {
+    for (const input of [
+      'E=mc²',
+      '½ of my contacts, H₂O, x³, ℃, ﬁne, ㍻, ①',
+      'Ｍａｔｒｉｘを使っています。２０２４年から、ｴﾚﾒﾝﾄで！',
+      'Français : « guillemets »',
+      'e\u0301 and é, in either form',
+    ]) {
+      assert.equal(readerLine(input), input);
+      const { text, quote } = assertSafeEverywhere(input);
+      assert.equal(text.source, ` ${input}\n`);
+      assert.equal(quote.source, `> ${input}\n`);
+    }
+  });
+
+  test('look-alikes of markup become the ASCII they imitate, wherever they are, and make no markup', () => {
+    assert.equal(readerLine('a ⁼﹥ b ⩵ c ﹡ ＊ d \u1fef'), 'a => b == c * * d `');
+    for (const input of ['⁼﹥ gemini://evil.example/', '﹟ Title', '＊ item', '\u1fef\u1fef\u1fef']) {
+      const { text } = assertSafeEverywhere(input);
+      assert.equal(text.source, ` ${readerLine(input)}\n`);
+    }
+  });
+
   test(`a 100,000-character line is cut to ${MAX_LINE_LENGTH} characters`, () => {
     const long = `=> ${'x'.repeat(100_000)}`;
     const { text, quote, listItem, link, preformatted } = assertSafeEverywhere(long);
@@ -264,8 +308,9 @@ describe('hostile reader text', () => {
   test('a label starting with a date is not a feed entry unless asked', () => {
     const plain = build((d) => d.link(URL, '2024-05-01 Meetup notes'));
     assert.equal(linkLabel(plain.lines), `${FEED_ENTRY_GUARD}2024-05-01 Meetup notes`);
+    // Fullwidth digits are the reader's to keep, but a feed reader that normalises would see a date.
     const disguised = build((d) => d.link(URL, '\u200b ２０２４－０５－０１ Meetup'));
-    assert.equal(linkLabel(disguised.lines), `${FEED_ENTRY_GUARD}2024-05-01 Meetup`);
+    assert.equal(linkLabel(disguised.lines), `${FEED_ENTRY_GUARD}２０２４－０５－０１ Meetup`);
     const entry = build((d) => d.link(URL, '2024-05-01 Meetup notes', { feedEntry: true }));
     assert.equal(linkLabel(entry.lines), '2024-05-01 Meetup notes');
     const undated = build((d) => d.link(URL, 'Notes of 2024-05-01'));
@@ -273,7 +318,6 @@ describe('hostile reader text', () => {
   });
 
   test('emoji and combining characters are kept intact', () => {
-    // Marks in canonical order: NFKC would otherwise reorder them (the same text, other code points).
     const input = '👩‍💻 🏳️‍🌈 👍🏽 🇫🇷 ❤️‍🔥 x\u0301 q\u0323\u0307 नमस्ते';
     assert.equal(readerLine(input), input);
     const { quote, text } = assertSafeEverywhere(input);
@@ -345,6 +389,7 @@ describe('properties', () => {
     '=>', '=> ', '=>gemini://x', '#', '##', '###', '*', '* ', '*\t', '>', '```', '`', ' ', '\t',
     '\r', '\n', '\r\n', '\v', '\f', '\u0085', '\u2028', '\u2029', '\0', '\x1b', '\x1b[31m', '\x1b]8;;gemini://x\x07',
     '\x9b', '\x7f', '\ufeff', '\u200b', '\u200d', '\u202e', '\u2066', '＝＞', '＃', '｀｀｀', '﹥', '２０２４－０１－０１',
+    '\u00ad', '\u2060', '\u{e0041}', '\u{e007f}', '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}', '⁼', '﹦', '⩵', '\u1fef', '²', 'ｱ',
     '2024-01-01 ', '👩‍💻', 'e\u0301', '\ud800', '\udc00',
   ];
   /** Any code point (lone surrogates included) mixed with the pieces that have caused trouble. */
@@ -415,7 +460,7 @@ describe('properties', () => {
         expectOnly('link', 1);
         const [line] = lines;
         assert.equal(line?.type === 'link' && line.url, URL);
-        if (!op.feedEntry) assert.doesNotMatch(linkLabel(lines) ?? '', /^[0-9]{4}-[0-9]{2}-[0-9]{2}/);
+        if (!op.feedEntry) assert.doesNotMatch((linkLabel(lines) ?? '').normalize('NFKC'), /^[0-9]{4}-[0-9]{2}-[0-9]{2}/);
         break;
       }
       case 'preformatted':
@@ -464,7 +509,7 @@ describe('properties', () => {
       fc.property(hostileText, fc.integer({ min: 1, max: 40 }), (input, maxLength) => {
         for (const line of [...readerLines(input), readerLine(input)]) {
           assert.doesNotMatch(line, /[\p{Cc}\u2028\u2029]/u);
-          assert.doesNotMatch(line, invisibleFormatting);
+          assert.ok(!hasInvisibleFormatting(line), JSON.stringify(line));
           assert.ok(line.isWellFormed());
         }
         const line = readerLine(input);
