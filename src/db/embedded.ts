@@ -64,7 +64,7 @@ export async function startEmbeddedPostgres(dataDir: string, port?: number): Pro
     const theirs = await runningServerPort(clusterDir, urlFor);
     if (theirs !== null) return { serverUrl: urlFor(theirs), startedHere: false, stop: once(stop) };
     const log = await readFile(path.join(clusterDir, 'server.log'), 'utf8').catch(() => '');
-    throw new Error(`The embedded PostgreSQL did not start: ${(err as Error).message}\n${log.split('\n').slice(-10).join('\n')}`);
+    throw new Error(`The embedded PostgreSQL did not start: ${(err as Error).message}\n${log.split('\n').slice(-10).join('\n')}`, { cause: err });
   }
   return { serverUrl: urlFor(chosenPort), startedHere: true, stop: once(stop) };
 }

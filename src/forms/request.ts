@@ -25,7 +25,7 @@ export function readForm(req: Request): FormFields {
  * the fields named in `lists`. A single-valued field sent twice is refused.
  */
 export function formObject(fields: FormFields, lists: readonly string[] = []): Record<string, string | string[]> {
-  const object: Record<string, string | string[]> = Object.create(null);
+  const object = Object.create(null) as Record<string, string | string[]>;
   for (const [name, values] of fields) {
     if (lists.includes(name)) object[name] = [...values];
     else if (values.length > 1) throw new BadRequest(`The field "${name}" was sent more than once.`);

@@ -15,19 +15,19 @@ const ROBOTS = 'User-agent: *\nDisallow: /a/\nDisallow: /r/\n';
 const CERTIFICATE_LINK = ['/a/', 'Your replies (found by your client certificate)'] as const;
 
 // / - the open surveys
-export const home: Handler = async ({ deps }) => {
+export const home: Handler = ({ deps }) => {
   const doc = new GemtextDocument().heading(1, 'Questions waiting for your answers').blank();
   const surveys = openSurveys(deps.surveys);
   if (surveys.length === 0) doc.text('No survey is open right now.');
   for (const survey of surveys) doc.link(`/s/${survey.slug}`, `${survey.title} (${survey.published})`);
-  return page(doc.blank().link(...CERTIFICATE_LINK));
+  return Promise.resolve(page(doc.blank().link(...CERTIFICATE_LINK)));
 };
 
 // /robots.txt
-export const robots: Handler = async () => plainText(ROBOTS);
+export const robots: Handler = () => Promise.resolve(plainText(ROBOTS));
 
 // /s/<slug> - the survey's introduction, where answering starts, and its tally
-export const surveyPage: Handler = async ({ params, deps }) => {
+export const surveyPage: Handler = ({ params, deps }) => {
   const survey = findSurvey(deps.surveys, params.slug!);
   const doc = new GemtextDocument().heading(1, survey.title).blank();
   for (const paragraph of survey.intro.split(/\n\s*\n/)) doc.text(paragraph);
@@ -40,7 +40,7 @@ export const surveyPage: Handler = async ({ params, deps }) => {
   } else {
     doc.blank().text('This survey is closed and takes no more replies.');
   }
-  return page(doc.blank().link(`/s/${survey.slug}/tally.gmi`, 'What readers answered so far'));
+  return Promise.resolve(page(doc.blank().link(`/s/${survey.slug}/tally.gmi`, 'What readers answered so far')));
 };
 
 // /s/<slug>/tally.gmi - the tally, the same document as over HTTP

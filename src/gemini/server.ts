@@ -64,9 +64,9 @@ export function createGeminiServer({ key, cert, hostname, handle, logger, limits
   server.maxConnections = limits.connections;
   const waiting = new Set<TLSSocket>();
 
-  server.on('tlsClientError', (err) => logger.debug({ err: err.message }, 'gemini: TLS handshake failed'));
+  server.on('tlsClientError', (err: Error) => logger.debug({ err: err.message }, 'gemini: TLS handshake failed'));
   server.on('secureConnection', (socket) => {
-    socket.on('error', (err) => logger.debug({ err: err.message }, 'gemini: connection error'));
+    socket.on('error', (err: Error) => logger.debug({ err: err.message }, 'gemini: connection error'));
     socket.setTimeout(limits.idleMs, () => socket.destroy());
     waiting.add(socket);
     const reader = new RequestLineReader();

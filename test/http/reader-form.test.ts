@@ -94,7 +94,7 @@ describe('POST /s/:slug with a valid reply', () => {
     const typedIn = reply.answers.find((a) => a.value === 'element desktop');
     assert.equal(typedIn?.nameKey, 'elementdesktop');
 
-    const thanks = await request(t.app).get(res.headers.location!).expect(200);
+    const thanks = await request(t.app).get(res.headers.location).expect(200);
     assert.match(thanks.text, /Thank you!/);
     assert.ok(thanks.text.includes(`/r/${secret}`));
     assert.match(thanks.text, /waiting for the author/);
@@ -113,7 +113,6 @@ describe('POST /s/:slug with a valid reply', () => {
 
   test('keeps the last version when the reader goes back, changes an answer and sends again', async () => {
     const token = await freshToken();
-    const secret = secretIn(token);
     await postForm(t.app, '/s/leaving-session/replies', [['token', token], ['messengers', 'matrix']]).expect(303);
     await postForm(t.app, '/s/leaving-session/replies', [['token', token], ['messengers', 'xmpp']]).expect(303);
     const answers = await t.db.answer.findMany();

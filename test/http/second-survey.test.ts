@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import request from 'supertest';
 import { fixturesDir, useTestApp } from '../helpers/app.ts';
-import { postForm, secretIn, tokenOf } from '../helpers/forms.ts';
+import { postForm, tokenOf } from '../helpers/forms.ts';
 
 const t = useTestApp(path.join(fixturesDir, 'surveys'));
 
@@ -23,7 +23,6 @@ describe('a second survey file', () => {
 
   test('stores a reply to it', async () => {
     const token = tokenOf((await request(t.app).get('/s/text-editors')).text);
-    const secret = secretIn(token);
     await postForm(t.app, '/s/text-editors/replies', [
       ['token', token],
       ['editor', 'emacs'],
@@ -41,7 +40,6 @@ describe('a second survey file', () => {
 
   test('refuses two answers to a single-choice question', async () => {
     const token = tokenOf((await request(t.app).get('/s/text-editors')).text);
-    const secret = secretIn(token);
     const res = await postForm(t.app, '/s/text-editors/replies', [['token', token], ['editor', 'vim'], ['editor', 'emacs']]).expect(400);
     assert.match(res.text, /Please pick only one/);
   });

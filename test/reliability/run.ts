@@ -35,6 +35,8 @@ const seed = Number(flags.seed);
 
 const started = performance.now();
 const rows: Row[] = [];
+// Assigned once the cluster runs, further down; finish() (defined first) stops it if it does.
+// eslint-disable-next-line prefer-const
 let cluster: Cluster | undefined;
 
 async function finish(exitCode: number, reason?: string): Promise<never> {
@@ -72,7 +74,7 @@ for (const name of chosen) {
     for (const r of scenarioRows) console.log(`${verdict(r).padEnd(6)} ${r.promise}: ${r.figure}`);
   } catch (err) {
     rows.push({ scenario: name, promise: 'the scenario runs to its end', figure: String((err as Error).stack ?? err).split('\n').slice(0, 4).join(' / '), ok: false });
-    console.log(`FAIL   the scenario did not finish: ${(err as Error).stack ?? err}`);
+    console.log(`FAIL   the scenario did not finish: ${(err as Error).stack ?? String(err)}`);
   }
   console.log(`   (${Math.round((performance.now() - scenarioStarted) / 1000)} s)`);
 }

@@ -69,7 +69,7 @@ describe('the postbag binary', () => {
       }
       assert.ok(ready, 'it answered /healthz');
       child.kill('SIGTERM');
-      const [code] = await once(child, 'exit');
+      const [code] = (await once(child, 'exit')) as [number | null];
       assert.equal(code, 0);
     } finally {
       child.kill('SIGKILL');

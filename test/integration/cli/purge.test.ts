@@ -2,7 +2,6 @@
 // the running app's own hourly purge.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Db } from '../../../src/db/client.ts';
 import { purge } from '../../../src/retention/purge.ts';
 import { schedulePurge } from '../../../src/retention/schedule.ts';
 import { storeReply } from '../../helpers/admin.ts';
@@ -143,8 +142,8 @@ describe('the app’s own purge', () => {
   test('logs a failure instead of throwing it, for the next hour to try again', async () => {
     const { logger, text } = memoryLogger();
     const broken = new Proxy(t.db, {
-      get: (target, prop) => (prop === 'reply' ? { deleteMany: () => Promise.reject(new Error('database away')) } : Reflect.get(target, prop)),
-    }) as Db;
+      get: (target, prop) => (prop === 'reply' ? { deleteMany: () => Promise.reject(new Error('database away')) } : (Reflect.get(target, prop) as unknown)),
+    });
     await schedulePurge(broken, { rejectedAfterDays: 30, floodWindowMs: 600_000 }, logger).stop();
     assert.match(text(), /"level":50.*database away.*purging old data failed/);
   });

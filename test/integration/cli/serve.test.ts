@@ -49,11 +49,11 @@ async function startPostbag(env: Record<string, string> = {}, port?: number): Pr
   });
   started.push(child);
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += String(chunk)));
-  child.stderr!.on('data', (chunk) => (output += String(chunk)));
+  child.stdout.on('data', (chunk) => (output += String(chunk)));
+  child.stderr.on('data', (chunk) => (output += String(chunk)));
   const exited = once(child, 'exit').then(([code]) => ({ code: code as number | null, at: performance.now() }));
   const serving = new Promise<boolean>((resolve) => {
-    child.stdout!.on('data', () => output.includes('Postbag is serving on') && resolve(true));
+    child.stdout.on('data', () => output.includes('Postbag is serving on') && resolve(true));
     void exited.then(() => resolve(false));
   });
   if (port === undefined) assert.ok(await serving, `postbag serve exited before serving:\n${output}`);

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chown, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import { ensureDatabase, startEmbeddedPostgres } from '../../../src/db/embedded.ts';
 import { withClient } from '../../../src/db/with-client.ts';
 import { projectDir } from '../../helpers/app.ts';
 import { dataFolder, exists } from './data-folder.ts';
 
-const query = (url: string, sql: string) => withClient(url, async (client) => (await client.query(sql)).rows);
+const query = (url: string, sql: string) => withClient(url, async (client) => (await client.query<Record<string, unknown>>(sql)).rows);
 
 /**
  * A cluster whose server is gone but whose postmaster.pid names another process: what a server

@@ -67,7 +67,7 @@ export function useGemini(t: TestApp, limits: Partial<GeminiLimits> = {}): TestG
     });
     await new Promise<void>((resolve) => gemini.server.listen(0, '127.0.0.1', resolve));
     port = (gemini.server.address() as AddressInfo).port;
-    close = gemini.close;
+    close = () => gemini.close();
   });
   after(() => close());
   const context: TestGemini = {
