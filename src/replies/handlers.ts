@@ -114,17 +114,22 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
     });
   };
 
+  // A reply to a survey closed since can still be seen and deleted through its link, not changed.
+  function refuseClosed(res: Response, survey: Survey, secret: string, sentChanges: boolean) {
+    res.status(410).render('replies/closed', { survey, link: privateLink(secret), sentChanges });
+  }
+
   // GET /r/:secret/edit - the form again, filled with the reply
   const editForm: RequestHandler = async (req, res) => {
-    const { reply, secret } = await replyFor(req);
-    const survey = findOpenSurvey(surveys, reply.surveySlug);
+    const { reply, secret, survey } = await replyFor(req);
+    if (!survey.open) return refuseClosed(res, survey, secret, false);
     await renderForm(res, survey, replyToFields(survey, reply), {}, { link: privateLink(secret), reply });
   };
 
   // POST /r/:secret/edit - replace the answers; the reply waits for moderation again
   const saveEdit: RequestHandler = async (req, res) => {
-    const { reply, secret } = await replyFor(req);
-    const survey = findOpenSurvey(surveys, reply.surveySlug);
+    const { reply, secret, survey } = await replyFor(req);
+    if (!survey.open) return refuseClosed(res, survey, secret, true);
     const fields = readForm(req);
     const revising = reviseReply(context(req), survey, reply, fields).then((r) => (r.stored ? { ...r, secret } : r));
     await answer(res, survey, fields, { link: privateLink(secret), reply }, revising, 'edited');
