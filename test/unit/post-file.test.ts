@@ -27,7 +27,7 @@ async function postFile(content: string | Buffer): Promise<string> {
 }
 
 describe('placeSection', () => {
-  test('refuses a post whose preformatted block is still open where the tally goes', () => {
+  test('refuses a post whose preformatted block is still open where the tally goes, or hides its markers inside one', () => {
     const open = '# Post\n```sh\nls\n';
     assert.throws(() => placeSection(open, SLUG, SECTION, 'post.gmi'), (err) => err instanceof PostFileError && /post\.gmi, line 2, opens a preformatted block/.test(err.message));
     const markerInsideBlock = `# Post\n\`\`\`\n${begin}\n${end}\n\`\`\`\n`;
@@ -140,16 +140,16 @@ describe('appendToPost', () => {
     await assert.rejects(appendToPost(file, SLUG, SECTION), /is not UTF-8 text/);
     assert.deepEqual(await readFile(file), latin1);
   });
+});
 
+describe('writeTallyPage', () => {
   test('reports a file it cannot replace, and cleans up after itself', async () => {
     const folder = path.join(dir, `folder-${++counter}.gmi`);
     await mkdir(folder);
     await assert.rejects(writeTallyPage(folder, '# Tally\n'), (err: Error) => err instanceof PostFileError && /Cannot (write|read)/.test(err.message));
     assert.deepEqual((await readdir(dir)).filter((name) => name.endsWith('.tmp')), []);
   });
-});
 
-describe('writeTallyPage', () => {
   test('creates the page, then leaves it alone while nothing changed', async () => {
     const file = path.join(dir, `page-${++counter}.gmi`);
     assert.equal(await writeTallyPage(file, '# Tally\n'), 'written');

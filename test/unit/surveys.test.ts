@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { loadSurveys, parseSurveyFile, SurveyFileError } from '../../src/surveys/load.ts';
-import { projectDir } from '../helpers/app.ts';
+
+const shippedSurveys = fileURLToPath(new URL('../../surveys', import.meta.url));
 
 const minimal = { slug: 'a-post', title: 'A post', published: '2026-01-02', open: true, questions: [{ id: 'q', kind: 'text', label: 'Q?' }] };
 
@@ -18,7 +19,7 @@ function problem(survey: unknown): string {
 
 describe('survey files', () => {
   test('the shipped "Leaving Session" survey is valid', async () => {
-    const surveys = await loadSurveys(path.join(projectDir, 'surveys'));
+    const surveys = await loadSurveys(shippedSurveys);
     const survey = surveys.get('leaving-session');
     assert.equal(survey?.title, 'Leaving Session');
     assert.equal(survey?.published, '2026-05-01');

@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { useTestApp } from '../../helpers/app.ts';
 import { postbag } from '../../helpers/postbag.ts';
-import { publishReply, visibleText } from '../../helpers/tally.ts';
+import { visibleText } from '../../helpers/pages.ts';
+import { publishReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 

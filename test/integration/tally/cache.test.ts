@@ -6,7 +6,7 @@ import { openDb } from '../../../src/db/client.ts';
 import { TallyCache } from '../../../src/tally/cache.ts';
 import { useTestApp } from '../../helpers/app.ts';
 import { cuttableProxy } from '../../helpers/cuttable-proxy.ts';
-import { publishReply } from '../../helpers/tally.ts';
+import { publishReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 const survey = () => t.surveys.get('leaving-session')!;

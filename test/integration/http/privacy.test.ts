@@ -3,11 +3,12 @@ import { once } from 'node:events';
 import { connect, type AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import request from 'supertest';
-import { feedToken } from '../../src/feed/feed.ts';
-import { useTestApp } from '../helpers/app.ts';
-import { postForm, secretIn, tokenOf } from '../helpers/forms.ts';
-import { memoryLogger } from '../helpers/logs.ts';
-import { visibleText } from '../helpers/tally.ts';
+import type { Db } from '../../../src/db/client.ts';
+import { feedToken } from '../../../src/feed/feed.ts';
+import { useTestApp } from '../../helpers/app.ts';
+import { memoryLogger } from '../../helpers/logs.ts';
+import { visibleText } from '../../helpers/pages.ts';
+import { postForm, secretIn, sendReply, tokenOf } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 
@@ -21,7 +22,7 @@ async function rawGet({ port }: AddressInfo, target: string): Promise<number> {
 }
 
 describe("readers' privacy", () => {
-  test('logs hold neither the reader’s address nor their private link', async () => {
+  test('logs hold neither the reader’s address, nor their private link, nor the feed’s token', async () => {
     const { logger, text } = memoryLogger();
     const app = await t.makeApp({ logger, trustProxy: true });
     const token = tokenOf((await request(app).get('/s/leaving-session').set('X-Forwarded-For', '203.0.113.50')).text);
@@ -122,17 +123,21 @@ describe("readers' privacy", () => {
   });
 
   test('reader pages set no cookie and no referrer, and load nothing from elsewhere', async () => {
-    const res = await request(t.app).get('/s/leaving-session').expect(200);
-    assert.equal(res.headers['set-cookie'], undefined);
-    assert.equal(res.headers['referrer-policy'], 'no-referrer');
-    assert.doesNotMatch(res.text, /(src|href)="(https?:)?\/\//);
+    const secret = await sendReply(t.app, [['messengers', 'matrix']]);
+    for (const path of ['/s/leaving-session', `/r/${secret}`, `/r/${secret}/edit`]) {
+      const res = await request(t.app).get(path).expect(200);
+      assert.equal(res.headers['set-cookie'], undefined, path);
+      assert.equal(res.headers['referrer-policy'], 'no-referrer', path);
+      assert.doesNotMatch(res.text, /(src|href)="(https?:)?\/\//, path);
+    }
   });
 
   test('the form may stay in the browser for Back, but not in a shared cache; other reader pages are never kept', async () => {
     const form = await request(t.app).get('/s/leaving-session').expect(200);
     assert.equal(form.headers['cache-control'], 'private, no-cache');
     assert.match(form.text, /action="\/s\/leaving-session\/replies"/);
-    for (const page of ['/', '/s/leaving-session/tally']) {
+    const secret = await sendReply(t.app, [['messengers', 'matrix']]);
+    for (const page of ['/', '/s/leaving-session/tally', `/r/${secret}`, `/r/${secret}/edit`]) {
       assert.equal((await request(t.app).get(page).expect(200)).headers['cache-control'], 'no-store', page);
     }
   });
@@ -140,13 +145,13 @@ describe("readers' privacy", () => {
   test('an unexpected failure shows a plain 500 page with a reference, and logs it with the request id', async () => {
     const { logger, text } = memoryLogger();
     const broken = new Proxy(t.db, {
-      get: (target, prop) => (prop === 'catalogName' ? { findMany: () => Promise.reject(new Error('database on fire')) } : (Reflect.get(target, prop) as unknown)),
-    });
+      get: (target, prop) => (prop === 'catalogName' ? { findMany: () => Promise.reject(new Error('database on fire')) } : Reflect.get(target, prop)),
+    }) as Db;
     const app = await t.makeApp({ logger, db: broken });
     const res = await request(app).get('/s/leaving-session').expect(500);
     assert.doesNotMatch(res.text, /database on fire|at .*\.ts/);
     const reference = /<code>([0-9a-f-]{36})<\/code>/.exec(res.text)?.[1];
     assert.ok(reference, 'the page shows a reference');
-    assert.ok(text().includes(reference) && text().includes('database on fire'), 'the log has the error and the same id');
+    assert.ok(text().includes(reference!) && text().includes('database on fire'), 'the log has the error and the same id');
   });
 });

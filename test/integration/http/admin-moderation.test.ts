@@ -1,31 +1,35 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { tallyVersionOf } from '../../src/tally/version.ts';
-import { signedIn, storeReply } from '../helpers/admin.ts';
-import { useTestApp } from '../helpers/app.ts';
+import { tallyVersionOf } from '../../../src/tally/version.ts';
+import { signedIn } from '../../helpers/admin.ts';
+import { useTestApp } from '../../helpers/app.ts';
+import { storeReplies, storeReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 
 describe('the moderation queue', () => {
-  test('lists pending replies with every answer, the survey, the date, the consent and counts per status', async () => {
+  test('lists pending replies with every answer, the survey, the date, the name, the consent to quote and counts per status', async () => {
     await storeReply(t.db, {
       displayName: 'Ada',
+      createdAt: new Date('2026-06-01T09:30:00Z'),
       answers: [
         { questionId: 'messengers', value: 'matrix' },
         { questionId: 'why', value: 'Because rooms.' },
         { questionId: 'clients', scope: 'matrix', value: 'Nheko', nameKey: 'nheko' },
       ],
     });
-    await storeReply(t.db, { status: 'approved' });
+    await storeReply(t.db, { status: 'approved', answers: [{ questionId: 'why', value: 'Already published.' }] });
     const { agent } = await signedIn(t.app, t.db);
     const res = await agent.get('/admin/replies').expect(200);
     assert.match(res.text, /Pending \(1\)/);
     assert.match(res.text, /Approved \(1\)/);
-    assert.match(res.text, /Leaving Session/);
+    assert.equal(res.text.match(/<article class="reply"/g)?.length, 1, 'only the pending reply is listed');
+    assert.doesNotMatch(res.text, /Already published/);
+    assert.match(res.text, /Leaving Session, <time datetime="2026-06-01T09:30:00.000Z">2026-06-01 09:30 UTC<\/time>/);
     assert.match(res.text, /Because rooms\./);
     assert.match(res.text, /Which client programs or apps do you use\? \(Matrix\)<\/dt>\s*<dd>Nheko/);
-    assert.match(res.text, /Quote<\/dt><dd>no/);
-    assert.match(res.text, /Ada/);
+    assert.match(res.text, /<dt>Name<\/dt><dd>Ada<\/dd>/);
+    assert.match(res.text, /<dt>Quote<\/dt><dd>no<\/dd>/);
   });
 
   test('approves two replies and rejects one in a single action, without JavaScript', async () => {
@@ -64,15 +68,16 @@ describe('the moderation queue', () => {
     assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: reply.id } })).status, 'pending');
   });
 
-  test('refuses an unknown action', async () => {
+  test('refuses an unknown action, an unknown decision and a malformed reply id, changing nothing', async () => {
     const reply = await storeReply(t.db);
     const { agent, csrf } = await signedIn(t.app, t.db);
     await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'published', ids: reply.id }).expect(400);
     await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'decide', [`decision.${reply.id}`]: 'published' }).expect(400);
-    await agent.post('/admin/replies/moderate').type('form').send(`_csrf=${csrf}&action=approved&ids=not-a-uuid`).expect(400);
+    await agent.post('/admin/replies/moderate').type('form').send(`_csrf=${csrf}&action=approved&ids=${reply.id}&ids=not-a-uuid`).expect(400);
+    assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: reply.id } })).status, 'pending');
   });
 
-  test('finds replies by the text of their answers', async () => {
+  test('finds replies by the text of their answers, whatever its case', async () => {
     await storeReply(t.db, { answers: [{ questionId: 'why', value: 'I love federation' }] });
     await storeReply(t.db, { answers: [{ questionId: 'why', value: 'Phone numbers, no thanks' }] });
     const { agent } = await signedIn(t.app, t.db);
@@ -83,9 +88,10 @@ describe('the moderation queue', () => {
 
   test('pages through replies newest first, or oldest first, without repeating one', async () => {
     const start = Date.UTC(2026, 5, 1);
-    for (let i = 0; i < 30; i++) {
-      await storeReply(t.db, { createdAt: new Date(start + i * 60_000), answers: [{ questionId: 'why', value: `reply number ${i}.` }] });
-    }
+    await storeReplies(
+      t.db,
+      Array.from({ length: 30 }, (_, i) => ({ createdAt: new Date(start + i * 60_000), answers: [{ questionId: 'why', value: `reply number ${i}.` }] })),
+    );
     const { agent } = await signedIn(t.app, t.db);
     const numbers = (html: string) => [...html.matchAll(/reply number (\d+)\./g)].map((m) => Number(m[1]));
     const first = await agent.get('/admin/replies').expect(200);
@@ -142,11 +148,15 @@ describe('the moderation queue', () => {
 
   test('searches for % and _ literally', async () => {
     await storeReply(t.db, { answers: [{ questionId: 'why', value: '100% federated' }] });
+    await storeReply(t.db, { answers: [{ questionId: 'why', value: 'snake_case names' }] });
     await storeReply(t.db, { answers: [{ questionId: 'why', value: 'no wildcard here' }] });
     const { agent } = await signedIn(t.app, t.db);
-    const res = await agent.get('/admin/replies?q=%25').expect(200);
-    assert.match(res.text, /100% federated/);
-    assert.doesNotMatch(res.text, /no wildcard here/);
+    const percent = await agent.get('/admin/replies?q=%25').expect(200);
+    assert.match(percent.text, /100% federated/);
+    assert.doesNotMatch(percent.text, /snake_case|no wildcard here/);
+    const underscore = await agent.get('/admin/replies?q=_').expect(200);
+    assert.match(underscore.text, /snake_case names/);
+    assert.doesNotMatch(underscore.text, /100% federated|no wildcard here/);
   });
 });
 
@@ -166,7 +176,7 @@ describe('correcting and deleting', () => {
     assert.match(page.text, /The reader typed: <q>Elemnt<\/q>/);
   });
 
-  test('the author moves a name put under the wrong question, and where the reader put it is kept', async () => {
+  test('the author moves a name put under the wrong question (to another names question only), and where the reader put it is kept', async () => {
     const reply = await storeReply(t.db, {
       status: 'approved',
       answers: [
@@ -200,6 +210,7 @@ describe('correcting and deleting', () => {
     const { agent, csrf } = await signedIn(t.app, t.db);
     const res = await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'x'.repeat(12_000) }).expect(400);
     assert.match(res.text, /shorten this to 2000 characters/);
+    assert.equal((await t.db.answer.findUniqueOrThrow({ where: { id: answer.id } })).value, 'ok');
   });
 
   test('a correction with control characters is refused with a message', async () => {
@@ -208,6 +219,7 @@ describe('correcting and deleting', () => {
     const { agent, csrf } = await signedIn(t.app, t.db);
     const res = await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'a\u0000b' }).expect(400);
     assert.match(res.text, /control characters/);
+    assert.equal((await t.db.answer.findUniqueOrThrow({ where: { id: answer.id } })).value, 'ok');
   });
 
   test('deleting asks first, then removes the reply for good', async () => {

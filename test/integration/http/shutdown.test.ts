@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
-import { serverCloser } from '../../src/http/shutdown.ts';
+import { serverCloser } from '../../../src/http/shutdown.ts';
 
 /** A server that answers /slow only when `release` is called, /never never, and anything else at once. */
 async function heldServer() {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import request from 'supertest';
-import { setAuthorPassword } from '../../src/admin/password.ts';
-import { defaultThrottlePolicy } from '../../src/admin/throttle.ts';
-import { createAuthor, PASSWORD, signedIn } from '../helpers/admin.ts';
-import { useTestApp } from '../helpers/app.ts';
+import { setAuthorPassword } from '../../../src/admin/password.ts';
+import { defaultThrottlePolicy } from '../../../src/admin/throttle.ts';
+import { createAuthor, PASSWORD, signedIn } from '../../helpers/admin.ts';
+import { useTestApp } from '../../helpers/app.ts';
 
 const t = useTestApp();
 
@@ -40,11 +40,12 @@ describe('signing in', () => {
     assert.equal(await t.db.adminSession.count(), 0);
   });
 
-  test('the password is stored as an argon2id hash', async () => {
-    await createAuthor(t.db);
+  test('the password is stored as an argon2id hash, and signs in', async () => {
+    await setAuthorPassword(t.db, PASSWORD);
     const author = await t.db.author.findUniqueOrThrow({ where: { id: 1 } });
     assert.match(author.passwordHash, /^\$argon2id\$/);
     assert.ok(!author.passwordHash.includes(PASSWORD));
+    await request(t.app).post('/admin/sign-in').type('form').send({ password: PASSWORD }).expect(303);
   });
 
   test('refuses a password shorter than 12 characters', async () => {
@@ -114,7 +115,7 @@ describe('sign-in throttling', () => {
     await attempt(app, PASSWORD).expect(303);
   });
 
-  test('failures are slowed before the block', () => {
+  test('each failure before the block is slowed more than the last (the default delays)', () => {
     const delays = [1, 2, 3, 4].map((n) => defaultThrottlePolicy.delayMs(n));
     assert.deepEqual(delays, [0, 250, 500, 1000]);
   });

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import request from 'supertest';
-import { hashSecret } from '../../src/replies/secret.ts';
-import { useTestApp } from '../helpers/app.ts';
-import { fieldError, postForm, secretIn, tokenOf, type FormPairs } from '../helpers/forms.ts';
+import path from 'node:path';
+import { hashSecret } from '../../../src/replies/secret.ts';
+import { loadSurveys } from '../../../src/surveys/load.ts';
+import { fixturesDir, useTestApp } from '../../helpers/app.ts';
+import { fieldError } from '../../helpers/pages.ts';
+import { type FormPairs, openForm, postForm, secretIn, tokenOf } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 
-async function freshToken(): Promise<string> {
-  return tokenOf((await request(t.app).get('/s/leaving-session').expect(200)).text);
-}
+const freshToken = () => openForm(t.app);
 
 function fullReply(token: string): FormPairs {
   return [
@@ -56,6 +57,18 @@ describe('GET /s/:slug', () => {
     const matrixClients = /<datalist id="names-matrix-client">(.*?)<\/datalist>/.exec(res.text)?.[1] ?? '';
     assert.match(matrixClients, /<option value="Element">/);
     assert.doesNotMatch(matrixClients, /Conversations/);
+  });
+
+  test('offers "No answer" on every single-choice question, ticked until the reader picks', async () => {
+    const res = await request(t.app).get('/s/leaving-session').expect(200);
+    const groups = new Set([...res.text.matchAll(/type="radio"[^>]* name="([^"]+)"/g)].map((m) => m[1]!));
+    assert.deepEqual([...groups].sort(), ['hosting.deltachat', 'hosting.matrix', 'hosting.xmpp']);
+    for (const group of groups) {
+      const id = `f-${group.replace('.', '-')}-none`;
+      assert.ok(res.text.includes(`<input type="radio" id="${id}" name="${group}" value="" checked>`), group);
+      assert.ok(res.text.includes(`<label for="${id}">No answer</label>`), group);
+      assert.equal(res.text.match(new RegExp(`name="${group}" value="[^"]*" checked`, 'g'))?.length, 1, `${group}: one tick`);
+    }
   });
 
   test('gives each visit a new token, holding a new secret for the private link', async () => {
@@ -118,12 +131,6 @@ describe('POST /s/:slug with a valid reply', () => {
     const answers = await t.db.answer.findMany();
     assert.deepEqual(answers.map((a) => a.value), ['xmpp']);
     assert.equal(await t.db.reply.count(), 1);
-  });
-
-  test('offers "No answer" on every single-choice question, ticked until the reader picks', async () => {
-    const res = await request(t.app).get('/s/leaving-session').expect(200);
-    assert.match(res.text, /<input type="radio" id="f-hosting-matrix-none" name="hosting.matrix" value="" checked>/);
-    assert.match(res.text, /<label for="f-hosting-matrix-none">No answer<\/label>/);
   });
 
   test('accepts the "No answer" radios a text browser sends for every messenger', async () => {
@@ -200,6 +207,30 @@ describe('POST /s/:slug with mistakes', () => {
     }
     assert.equal(await t.db.reply.count(), 0);
   });
+
+  test("with another survey's form token, loses nothing: the form comes back with everything typed and a new token", async () => {
+    const fixtures = await loadSurveys(path.join(fixturesDir, 'surveys'));
+    const app = await t.makeApp({ surveys: new Map([...t.surveys, ...fixtures]) });
+    const leaving = await openForm(app);
+    await postForm(app, '/s/leaving-session/replies', [['token', leaving], ['messengers', 'matrix']]).expect(303);
+    const typed: FormPairs = [['editor', 'emacs'], ['tip', 'Write offline.']];
+
+    const res = await postForm(app, '/s/text-editors/replies', [['token', leaving], ...typed]).expect(400);
+    assert.match(res.text, /did not come from this page/);
+    assert.ok(res.text.includes('value="emacs" checked'));
+    assert.ok(res.text.includes('Write offline.</textarea>'));
+    const fresh = tokenOf(res.text);
+    assert.notEqual(secretIn(fresh), secretIn(leaving));
+    const first = await t.db.reply.findFirstOrThrow({ include: { answers: true } });
+    assert.deepEqual([first.surveySlug, first.answers.map((a) => a.value)], ['leaving-session', ['matrix']], 'the first reply is untouched');
+    assert.equal(await t.db.reply.count(), 1);
+
+    await postForm(app, '/s/text-editors/replies', [['token', fresh], ...typed]).expect(303);
+    const second = await t.db.reply.findFirstOrThrow({ where: { surveySlug: 'text-editors' }, include: { answers: true } });
+    assert.equal(second.secretHash, hashSecret(secretIn(fresh)));
+    assert.deepEqual(second.answers.map((a) => a.value).sort(), ['Write offline.', 'emacs']);
+    assert.match((await request(app).get(`/r/${secretIn(leaving)}`).expect(200)).text, /Your reply to “Leaving Session”/, 'each link leads to its own reply');
+  });
 });
 
 describe('POST /s/:slug with forged or broken requests', () => {
@@ -228,17 +259,18 @@ describe('POST /s/:slug with forged or broken requests', () => {
     await raw(JSON.stringify({ messengers: ['matrix'] }), 'application/json').expect(415);
   });
 
-  test('answers 400 to thousands of fields', async () => {
+  test('answers 400 to more fields than any form has (over 300)', async () => {
     await raw(Array.from({ length: 400 }, (_, i) => `f${i}=1`).join('&')).expect(400);
   });
 
-  test('answers 400 to a compressed body', async () => {
+  test('answers 415 to a compressed body', async () => {
     await raw('messengers=matrix').set('Content-Encoding', 'gzip').expect(415);
   });
 
-  test('never answers 500 to odd field names and values', async () => {
+  test('answers 400, not 500, to odd field names and values, storing nothing', async () => {
     const odd: FormPairs = [['__proto__', 'x'], ['constructor', 'y'], ['messengers[]', 'matrix'], ['messengers', ''], ['why', '\u{1F600}'.repeat(10)]];
     const res = await postForm(t.app, '/s/leaving-session/replies', [['token', await freshToken()], ...odd]);
     assert.equal(res.status, 400);
+    assert.equal(await t.db.reply.count(), 0);
   });
 });
