@@ -12,8 +12,9 @@ const t = useTestApp();
 const survey = () => t.surveys.get('leaving-session')!;
 const publish = () => publishReply(t.db, t.surveys, [['messengers', 'matrix']]);
 
+/** Asks until `check` holds; the bound only ends a test that would hang (a busy machine may recount slowly). */
 async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 3000; i++) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
