@@ -56,7 +56,7 @@ describe('closing the web server', () => {
     const arrived = once(server, 'request');
     const never = get(new http.Agent(), port, '/never').then(
       () => 'answered',
-      (err: NodeJS.ErrnoException) => err.code,
+      (err: unknown) => (err as NodeJS.ErrnoException).code,
     );
     await arrived;
     assert.equal(await closer.close(100), 1);

@@ -152,7 +152,7 @@ describe('GET /s/:slug/tally.gmi', () => {
     assert.equal(res.headers['content-type'], 'text/gemini; charset=utf-8');
     assert.ok(res.text.startsWith('# Leaving Session: what readers answered\n\n 2 replies counted; the last was approved on 2026-05-09.\n'));
     assert.match(res.text, /^ 2 100% █{20} Matrix$/m);
-    assert.match(res.text, /^ 1  50% █{10}░{10} XMPP$/m);
+    assert.match(res.text, /^ 1 {2}50% █{10}░{10} XMPP$/m);
     assert.match(res.text, /^> Federation\.\n — anonymous$/m);
     assert.ok(res.text.endsWith('=> ../ Up One Level\n=> / Home\n[Last updated: 2026-05-09]\n'));
   });
