@@ -8,7 +8,7 @@
 //   listItem  `* `, the text on one line
 //   quote     `> ` before each line of the text (a blank line inside is a bare `>`)
 //   link      `=> `, a URL the code chose (checked, never cleaned), a space, a one-line label
-//   preformatted  a toggle with fixed alt text, each inner line after a space, a toggle
+//   preformatted  a toggle with its alt text on one line, each inner line after a space, a toggle
 //
 // Text lines: a line starting with a space is a text line for the specification and for
 // clients, which decide a line's type before trimming anything; Lagrange's default layout then

@@ -101,6 +101,7 @@ export function assertExporterChoseEveryLine(tally: Tally): { page: string; sect
     );
     for (const line of read) {
       if (line.type === 'link') assert.ok(['../', '/'].includes(line.url), `only the footer links: ${line.url}`);
+      if (line.type === 'link') assert.doesNotMatch(line.label, /^[0-9]{4}-[0-9]{2}-[0-9]{2}/, 'no link a feed reader takes for a new post');
       if (line.type === 'heading') assert.equal(form === 'section' && line.level === 1, false, 'no # heading inside a post');
     }
     for (const raw of source.slice(0, -1).split('\n')) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseGemtext } from '../../src/gemtext/parse.ts';
 import { placeSection } from '../../src/gemtext/post-file.ts';
-import { barRows, tallyPage, tallySection } from '../../src/tally/gemtext.ts';
+import { chartRows, tallyPage, tallySection } from '../../src/tally/gemtext.ts';
 import type { Count, Tally } from '../../src/tally/model.ts';
 import { assertExporterChoseEveryLine, hostile } from '../helpers/gemtext.ts';
 
@@ -28,7 +28,14 @@ function hostileTally(): Tally {
           answered: 3,
           counts: hostile.map((label, i) => count(label, i % 4, 33 * (i % 4))),
           more: 2,
-          several: { readers: 2, percent: 67, combinations: [{ labels: hostile.slice(0, 9), readers: 2 }, { labels: hostile.slice(9), readers: 1 }] },
+          several: {
+            readers: 2,
+            percent: 67,
+            combinations: [
+              { labels: hostile.slice(0, 9), readers: 2 },
+              { labels: hostile.slice(9), readers: 1 },
+            ],
+          },
         },
       },
       {
@@ -55,7 +62,23 @@ describe('the gemtext tally', () => {
     test(`keeps ${JSON.stringify(text.slice(0, 40))} inside the line it was given`, () => {
       const tally = hostileTally();
       tally.blocks = [{ type: 'section', section: { type: 'quotes', label: text, quotes: [{ text, by: text }], more: 0 } }];
-      tally.blocks.push({ type: 'group', label: text, readers: 1, percent: 33, sections: [{ type: 'counts', label: text, base: 1, answered: 1, counts: [count(text, 1, 100)], more: 0, several: { readers: 1, percent: 100, combinations: [{ labels: [text, text], readers: 1 }] } }] });
+      tally.blocks.push({
+        type: 'group',
+        label: text,
+        readers: 1,
+        percent: 33,
+        sections: [
+          {
+            type: 'counts',
+            label: text,
+            base: 1,
+            answered: 1,
+            counts: [count(text, 1, 100)],
+            more: 0,
+            several: { readers: 1, percent: 100, combinations: [{ labels: [text, text], readers: 1 }] },
+          },
+        ],
+      });
       assertExporterChoseEveryLine(tally);
     });
   }
@@ -94,9 +117,30 @@ describe('the gemtext tally', () => {
           label: 'Emacs',
           readers: 2,
           percent: 50,
-          sections: [{ type: 'counts', label: 'Which plugins help?', base: 2, answered: 2, counts: [count('elpher', 2, 100), count('gemini-mode', 1, 50)], more: 0, several: null }],
+          sections: [
+            {
+              type: 'counts',
+              label: 'Which plugins help?',
+              base: 2,
+              answered: 2,
+              counts: [count('elpher', 2, 100), count('gemini-mode', 1, 50)],
+              more: 0,
+              several: null,
+            },
+          ],
         },
-        { type: 'section', section: { type: 'quotes', label: 'One tip for other writers', quotes: [{ text: 'Write offline.\nThen publish.', by: 'Dee' }, { text: 'Short lines.', by: 'anonymous' }], more: 0 } },
+        {
+          type: 'section',
+          section: {
+            type: 'quotes',
+            label: 'One tip for other writers',
+            quotes: [
+              { text: 'Write offline.\nThen publish.', by: 'Dee' },
+              { text: 'Short lines.', by: 'anonymous' },
+            ],
+            more: 0,
+          },
+        },
       ],
     };
     const page = tallyPage(tally);
@@ -108,10 +152,14 @@ describe('the gemtext tally', () => {
 
 ## Which editor do you write gemtext in?
  4 of 4 readers answered.
-\`\`\`Readers per answer: count, share and bar
- 1  25% █████░░░░░░░░░░░░░░░ Vim
- 2  50% ██████████░░░░░░░░░░ Emacs
- 1  25% █████░░░░░░░░░░░░░░░ Helix
+* Vim: 1 of 4 readers (25%)
+* Emacs: 2 of 4 readers (50%)
+* Helix: 1 of 4 readers (25%)
+
+\`\`\`Bar chart of the list above: Vim 1 (25%), Emacs 2 (50%), Helix 1 (25%)
+ 1  25% #####............... Vim
+ 2  50% ##########.......... Emacs
+ 1  25% #####............... Helix
 \`\`\`
 
 ## Emacs
@@ -119,9 +167,12 @@ describe('the gemtext tally', () => {
 
 ### Which plugins help?
  2 of 2 readers who chose Emacs answered.
-\`\`\`Readers per answer: count, share and bar
- 2 100% ████████████████████ elpher
- 1  50% ██████████░░░░░░░░░░ gemini-mode
+* elpher: 2 of 2 readers (100%)
+* gemini-mode: 1 of 2 readers (50%)
+
+\`\`\`Bar chart of the list above: elpher 2 (100%), gemini-mode 1 (50%)
+ 2 100% #################### elpher
+ 1  50% ##########.......... gemini-mode
 \`\`\`
 
 ## One tip for other writers
@@ -138,19 +189,60 @@ describe('the gemtext tally', () => {
 `,
     );
     assert.equal(tallyPage(tally), page, 'the same tally, the same bytes');
-    assert.match(tallyPage({ ...tally, readers: 0, lastApproval: null, blocks: [] }), /No reply has been published yet\.[\s\S]*\[Last updated: 2026-09-12\]\n$/, 'before any approval: the post’s date');
+    assert.match(
+      tallyPage({ ...tally, readers: 0, lastApproval: null, blocks: [] }),
+      /No reply has been published yet\.[\s\S]*\[Last updated: 2026-09-12\]\n$/,
+      'before any approval: the post’s date',
+    );
     const section = tallySection(tally);
-    assert.ok(section.startsWith(' What readers answered, counted by Postbag. 4 replies counted; the last was approved on 2026-09-20.\n\n## Which editor'));
+    assert.ok(section.startsWith(' 4 replies counted; the last was approved on 2026-09-20.\n\n## Which editor'), 'the section starts with the summary');
+    assert.equal(section, page.slice(page.indexOf(' 4 replies'), page.indexOf('\n=> ../')), 'the same sections as the page');
     assert.doesNotMatch(section, /^# |Up One Level|Last updated/m);
   });
 });
 
-describe('barRows', () => {
-  test('aligns the numbers, whatever the labels, and never draws past a full bar', () => {
-    assert.deepEqual(barRows([count('a', 12345, 100), count('名前', 7, 0), count('b', 130, 101)]), [
-      '12345 100% ████████████████████ a',
-      '    7   0% ░░░░░░░░░░░░░░░░░░░░ 名前',
-      '  130 101% ████████████████████ b',
+describe('counts', () => {
+  const section = (counts: Count[], base: number, more = 0): Tally => ({
+    slug: 'leaving-session',
+    title: 'Leaving Session',
+    open: true,
+    published: '2026-05-01',
+    readers: base,
+    lastApproval: '2026-05-10',
+    blocks: [{ type: 'section', section: { type: 'counts', label: 'Which messengers?', base, answered: base, counts, more, several: null } }],
+  });
+
+  test('each read as a line of text with its numbers, outside any preformatted block', () => {
+    const lines = parseGemtext(tallySection(section([count('Matrix', 12, 46), count('XMPP', 1, 4), count('Delta Chat', 0, 0)], 26, 3)));
+    assert.deepEqual(
+      lines.filter((line) => line.type === 'list-item').map((line) => line.text),
+      ['Matrix: 12 of 26 readers (46%)', 'XMPP: 1 of 26 readers (4%)', 'Delta Chat: 0 of 26 readers (0%)'],
+    );
+    assert.ok(lines.some((line) => line.type === 'text' && line.text === ' 3 more names were given, each by fewer readers.'));
+    assert.equal(
+      tallySection(section([count('Matrix', 1, 100)], 1)),
+      ' 1 reply counted; the last was approved on 2026-05-10.\n\n## Which messengers?\n 1 of 1 reader answered.\n* Matrix: 1 of 1 reader (100%)\n',
+      'one answer: its line, and no chart of one bar',
+    );
+  });
+
+  test('drawn again as a chart in plain ASCII, whose alt text carries the same numbers', () => {
+    const lines = parseGemtext(tallySection(section([count('Matrix', 12, 46), count('XMPP', 1, 4)], 26)));
+    const toggles = lines.filter((line) => line.type === 'preformat-toggle');
+    assert.deepEqual(toggles[0], { type: 'preformat-toggle', alt: 'Bar chart of the list above: Matrix 12 (46%), XMPP 1 (4%)' });
+    const rows = lines.filter((line) => line.type === 'preformatted').map((line) => line.text);
+    assert.deepEqual(rows, [' 12  46% #########........... Matrix', '  1   4% #................... XMPP']);
+    assert.ok(
+      rows.every((row) => /^[\x20-\x7e]*$/.test(row)),
+      'ASCII only: no glyph a font may lack',
+    );
+  });
+
+  test('chart rows align the numbers, whatever the labels, and never draw past a full bar', () => {
+    assert.deepEqual(chartRows([count('a', 12345, 100), count('名前', 7, 0), count('b', 130, 101)]), [
+      '12345 100% #################### a',
+      '    7   0% .................... 名前',
+      '  130 101% #################### b',
     ]);
   });
 });

@@ -36,7 +36,7 @@ async function newPost(name: string): Promise<string> {
 async function approveSome() {
   await publishReply(t.db, t.surveys, [['messengers', 'matrix'], ['messengers', 'xmpp'], ['clients.matrix', 'riot'], ['why', 'Federation.'], ['consent_quote', 'yes'], ['display_name', 'Ada']]);
   await publishReply(t.db, t.surveys, [['messengers', 'matrix'], ['clients.matrix', 'Element'], ['contact', 'never@private.example']]);
-  await publishReply(t.db, t.surveys, [['messengers', 'deltachat']], { approvedAt: new Date('2026-05-12T08:00:00Z') });
+  await publishReply(t.db, t.surveys, [['messengers', 'deltachat'], ['clients.deltachat', 'ArcaneChat']], { approvedAt: new Date('2026-05-12T08:00:00Z') });
 }
 
 describe('postbag export', () => {
@@ -57,9 +57,16 @@ describe('postbag export', () => {
     const appended = await readFile(post, 'utf8');
     for (const [answer, readers, percent] of [['Matrix', 2, 67], ['XMPP', 1, 33], ['Delta Chat', 1, 33]] as const) {
       assert.match(html, new RegExp(`${answer} ${readers} ${percent}%`));
-      for (const gemtext of [gmi.text, appended]) assert.match(gemtext, new RegExp(`^ ${readers}  ${percent}% [█░]{20} ${answer}$`, 'm'));
+      for (const gemtext of [gmi.text, appended]) {
+        assert.match(gemtext, new RegExp(`^\\* ${answer}: ${readers} of 3 readers \\(${percent}%\\)$`, 'm'), 'in a line of text');
+        assert.match(gemtext, new RegExp(`^ ${readers}  ${percent}% [#.]{20} ${answer}$`, 'm'), 'and in the chart');
+      }
     }
-    assert.match(appended, /^ +2 100% █{20} Element$/m, '"riot" counted as Element');
+    assert.match(appended, /^\* Element: 2 of 2 readers \(100%\)$/m, '"riot" counted as Element');
+    assert.match(html, /1 of 1 reader who chose Delta Chat answered\. .*ArcaneChat 1 100%/);
+    assert.match(appended, /^ 1 of 1 reader who chose Delta Chat answered\.\n\* ArcaneChat: 1 of 1 reader \(100%\)\n/m, 'one answer: its line, and no chart of one bar');
+    assert.match(appended, /^```Bar chart of the list above: Matrix 2 \(67%\), XMPP 1 \(33%\), Delta Chat 1 \(33%\)/m);
+    assert.doesNotMatch(gmi.text + appended, /[█░]/);
     assert.match(gmi.text, /\[Last updated: 2026-05-12\]\n$/);
     assert.doesNotMatch(gmi.text + appended, /private\.example/);
   });
@@ -72,7 +79,7 @@ describe('postbag export', () => {
     assert.match(first.output, /between the lines "\[postbag tally begin: leaving-session\]" and "\[postbag tally end: leaving-session\]"/);
     const written = await readFile(post, 'utf8');
     const footer = '=> ../ Up One Level\n=> / Home\n[Last updated: 2026-05-01]\n';
-    assert.ok(written.startsWith(`${POST.slice(0, -footer.length)}[postbag tally begin: leaving-session]\n What readers answered, counted by Postbag. 3 replies counted`));
+    assert.ok(written.startsWith(`${POST.slice(0, -footer.length)}[postbag tally begin: leaving-session]\n 3 replies counted`));
     assert.ok(written.endsWith(`[postbag tally end: leaving-session]\n\n${footer}`), 'the tally goes above the page footer');
     const { mtimeMs } = await stat(post);
 
@@ -94,7 +101,7 @@ describe('postbag export', () => {
     await publishReply(t.db, t.surveys, [['messengers', 'xmpp']]);
     assert.equal((await postbagExport('leaving-session', '--append', post)).code, 0);
     const updated = await readFile(post, 'utf8');
-    assert.ok(updated.startsWith(`${before}[postbag tally begin: leaving-session]\n What readers answered, counted by Postbag. 4 replies counted`));
+    assert.ok(updated.startsWith(`${before}[postbag tally begin: leaving-session]\n 4 replies counted`));
     assert.ok(updated.endsWith(`[postbag tally end: leaving-session]\n${authorsEnding}`));
   });
 

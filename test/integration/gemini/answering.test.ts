@@ -70,7 +70,7 @@ describe('answering from a Gemini client', () => {
     assert.equal(tally.status, 20);
     assert.equal(tally.meta, 'text/gemini; charset=utf-8');
     assert.match(tally.body, /^ 1 reply counted/m);
-    assert.match(tally.body, /1 100% █+ Matrix/);
+    assert.match(tally.body, /^\* Matrix: 1 of 1 reader \(100%\)$/m);
     const overHttp = await request(t.app).get('/s/leaving-session/tally.gmi').expect(200);
     assert.equal(tally.body, overHttp.text, 'the same document as over HTTP');
   });

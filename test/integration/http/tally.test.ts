@@ -52,7 +52,7 @@ describe('GET /s/:slug/tally', () => {
     const text = await tallyText();
     assert.match(text, /Signal 1 25%/, 'a typed messenger is counted under its canonical name');
     assert.match(text, /3 of 4 readers \(75%\) chose more than one/);
-    assert.match(text, /The most common combinations: Matrix \+ XMPP: 2 /);
+    assert.match(text, /The most common combinations: Matrix \+ XMPP: 2 readers /);
     assert.match(text, /Matrix \+ Delta Chat \+ Signal: 1/, 'listed options in the survey\'s order, then typed names');
   });
 
@@ -151,8 +151,9 @@ describe('GET /s/:slug/tally.gmi', () => {
     const res = await request(app).get('/s/leaving-session/tally.gmi').expect(200);
     assert.equal(res.headers['content-type'], 'text/gemini; charset=utf-8');
     assert.ok(res.text.startsWith('# Leaving Session: what readers answered\n\n 2 replies counted; the last was approved on 2026-05-09.\n'));
-    assert.match(res.text, /^ 2 100% █{20} Matrix$/m);
-    assert.match(res.text, /^ 1 {2}50% █{10}░{10} XMPP$/m);
+    assert.match(res.text, /^\* Matrix: 2 of 2 readers \(100%\)$/m);
+    assert.match(res.text, /^\* XMPP: 1 of 2 readers \(50%\)$/m);
+    assert.match(res.text, /^ 1 {2}50% #{10}\.{10} XMPP$/m);
     assert.match(res.text, /^> Federation\.\n — anonymous$/m);
     assert.ok(res.text.endsWith('=> ../ Up One Level\n=> / Home\n[Last updated: 2026-05-09]\n'));
   });
