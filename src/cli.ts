@@ -121,11 +121,13 @@ program
 program
   .command('export')
   .argument('<slug>', 'the survey whose tally to write')
-  .addOption(new Option('--out <file>', 'write the tally as a gemtext page of its own').conflicts('append'))
-  .addOption(new Option('--append <post>', 'place the tally at the end of a gemtext post, between marker lines; later runs replace it there'))
+  .addOption(new Option('--out <file>', 'write the tally as a gemtext page of its own').conflicts(['append', 'touchDate']))
+  .addOption(new Option('--append <post>', 'place the tally in a gemtext post, after its text and above its footer; later runs replace it there'))
+  .addOption(new Option('--touch-date', "with --append: when the tally changes, set the post's [Last updated: …] line to today"))
   .description('write the tally of approved replies as gemtext for the capsule (a run with nothing new changes no byte)')
-  .action(async (slug: string, options: { out?: string; append?: string }, command: Command) => {
-    const target = options.out !== undefined ? { out: options.out } : options.append !== undefined ? { append: options.append } : null;
+  .action(async (slug: string, options: { out?: string; append?: string; touchDate?: boolean }, command: Command) => {
+    const target =
+      options.out !== undefined ? { out: options.out } : options.append !== undefined ? { append: options.append, touchDate: options.touchDate === true } : null;
     if (target === null) command.error('error: give --out FILE.gmi (a page of its own) or --append POST.gmi (a section in a post)');
     const config = loadConfig(io.env);
     const [{ loadSurveys }, { openDatabase }, { exportTally }, { createLogger }] = await Promise.all([

@@ -36,6 +36,9 @@ export const hostile = [
   '2026-05-01 Looks like a new post in the feed',
   `${'very long line '.repeat(400)}=> gemini://evil.example/long`,
   '[postbag tally end: leaving-session]',
+  ' (Counted by Postbag from the replies to leaving-session.)',
+  '(Counted by Postbag from the replies to leaving-session.)',
+  '## What readers answered',
 ];
 
 const methods = ['heading', 'text', 'listItem', 'quote', 'link', 'preformatted', 'blank', 'lastUpdated'] as const;
@@ -106,7 +109,7 @@ export function assertExporterChoseEveryLine(tally: Tally): { page: string; sect
     }
     for (const raw of source.slice(0, -1).split('\n')) {
       assert.doesNotMatch(raw, /[\p{Cc}\u2028\u2029]/u, 'no control character or separator in any line');
-      assert.ok(!raw.startsWith('[postbag tally'), 'nothing the exporter writes looks like a marker');
+      assert.doesNotMatch(raw, /^\s*\[\s*postbag\s+tally|^\s*\(\s*counted\s+by\s+postbag/i, 'nothing the exporter writes looks like a marker');
     }
     written[form] = source;
   }

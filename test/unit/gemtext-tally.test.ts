@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseGemtext } from '../../src/gemtext/parse.ts';
-import { placeSection } from '../../src/gemtext/post-file.ts';
+import { placeSection } from '../../src/gemtext/post-section.ts';
 import { chartRows, tallyPage, tallySection } from '../../src/tally/gemtext.ts';
 import type { Count, Tally } from '../../src/tally/model.ts';
 import { assertExporterChoseEveryLine, hostile } from '../helpers/gemtext.ts';
@@ -85,10 +85,14 @@ describe('the gemtext tally', () => {
 
   test('survives placing in a post and replacing there, hostile text and all', () => {
     const { section } = assertExporterChoseEveryLine(hostileTally());
-    const post = placeSection('# My post\n\nSome words.\n', 'leaving-session', section);
-    assert.equal(placeSection(post, 'leaving-session', section), post, 'a second run changes nothing');
+    const { post } = placeSection('# My post\n\nSome words.\n', 'leaving-session', section);
+    assert.equal(placeSection(post, 'leaving-session', section).post, post, 'a second run changes nothing');
     const types = parseGemtext(post).map((line) => line.type);
-    assert.equal(types.filter((type) => type === 'heading').length, 1 + parseGemtext(section).filter((l) => l.type === 'heading').length);
+    assert.equal(
+      types.filter((type) => type === 'heading').length,
+      2 + parseGemtext(section).filter((l) => l.type === 'heading').length,
+      'the post’s title, the tally’s heading, the tally’s own',
+    );
   });
 
   test('writes a page in the capsule style, dated by the last approval, never by today', () => {
@@ -195,7 +199,10 @@ describe('the gemtext tally', () => {
       'before any approval: the post’s date',
     );
     const section = tallySection(tally);
-    assert.ok(section.startsWith(' 4 replies counted; the last was approved on 2026-09-20.\n\n## Which editor'), 'the section starts with the summary');
+    assert.ok(
+      section.startsWith(' 4 replies counted; the last was approved on 2026-09-20.\n\n## Which editor'),
+      'the post gives the heading; the section starts with the summary',
+    );
     assert.equal(section, page.slice(page.indexOf(' 4 replies'), page.indexOf('\n=> ../')), 'the same sections as the page');
     assert.doesNotMatch(section, /^# |Up One Level|Last updated/m);
   });
