@@ -40,7 +40,8 @@ function partOf({ functionName, url }: ProfileNode['callFrame']): string {
 }
 
 export async function profileSummary(dir: string, top = 20): Promise<{ text: string; top: ProfileShare[] }> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
+  // CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile: thread 0 is the main thread (others: the module loader's).
+  const files = (await readdir(dir)).filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
   const parts = new Map<string, { us: number; functions: Map<string, number> }>();
   let working = 0;
   for (const file of files) {

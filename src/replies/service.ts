@@ -1,7 +1,7 @@
 // The reader's replies in the database: stored, read back through the private link, edited,
 // deleted. Each change is one statement or one transaction, so a reply is stored whole or not
 // at all, whatever happens to the connection.
-import { Prisma, type Db } from '../db/client.ts';
+import { poolOf, Prisma, type Db } from '../db/client.ts';
 import type { ReplyChannel } from '../generated/prisma/client.ts';
 import type { ReplyInput } from './read-form.ts';
 import { hashSecret } from './secret.ts';
@@ -36,8 +36,9 @@ export async function storeReply(
   origin: ReplyOrigin = { channel: 'web' },
 ): Promise<StoreOutcome> {
   const secretHash = hashSecret(secret);
-  const inserted = await db.$queryRawUnsafe<{ id: string }[]>(insertReplySql, ...insertReplyParams(surveySlug, secretHash, reply, placement, origin));
-  if (inserted.length > 0) return 'stored';
+  // Run for every reply sent, so through node-postgres (see poolOf).
+  const inserted = await poolOf(db).query(insertReplySql, insertReplyParams(surveySlug, secretHash, reply, placement, origin));
+  if (inserted.rows.length > 0) return 'stored';
   return db.$transaction(async (tx) => {
     // The row lock makes simultaneous copies of one form take turns instead of colliding.
     const [stored] = await tx.$queryRaw<{ id: string; survey_slug: string }[]>`
@@ -140,17 +141,28 @@ export async function deleteReply(db: Db, replyId: string): Promise<void> {
 }
 
 /**
+ * Texts shorter than this (in UTF-16 units, as JavaScript counts) are too common to count as
+ * "the same text again". The index that finds repeats (answer_long_value_idx) holds only the
+ * answers at least this many bytes long, which every such text is: change both together.
+ */
+export const REPEAT_MIN_LENGTH = 40;
+
+/**
  * True when one of `texts` is already an answer of a reply other than the one whose secret has
- * `secretHash`, sent in the last `days` days ("the same text again", a sign of copy-and-paste spam).
+ * `secretHash`, sent in the last `days` days ("the same text again", a sign of copy-and-paste
+ * spam). Texts shorter than REPEAT_MIN_LENGTH never count.
  */
 export async function isRepeatedText(db: Db, texts: readonly string[], secretHash: string, days: number): Promise<boolean> {
+  texts = texts.filter((text) => text.length >= REPEAT_MIN_LENGTH);
   if (texts.length === 0) return false;
-  const rows = await db.$queryRaw<{ repeated: boolean }[]>`
-    SELECT EXISTS (
-      SELECT 1 FROM unnest(${texts}::text[]) AS t(value)
-      JOIN answer ON answer.value = t.value
+  const { rows } = await poolOf(db).query<{ repeated: boolean }>(
+    `SELECT EXISTS (
+      SELECT 1 FROM unnest($1::text[]) AS t(value)
+      JOIN answer ON answer.value = t.value AND octet_length(answer.value) >= ${REPEAT_MIN_LENGTH}
       JOIN reply ON reply.id = answer.reply_id
-      WHERE reply.secret_hash <> ${secretHash} AND reply.created_at > now() - make_interval(days => ${days})
-    ) AS repeated`;
+      WHERE reply.secret_hash <> $2 AND reply.created_at > now() - make_interval(days => $3)
+    ) AS repeated`,
+    [texts, secretHash, days],
+  );
   return rows[0]?.repeated ?? false;
 }
