@@ -36,8 +36,8 @@ export function filledCounts(approved: number): Filled {
 export async function fillReplies(db: pg.Client, from: number, to: number): Promise<void> {
   const before = filledCounts(from);
   const after = filledCounts(to);
-  // Made consistent by construction, the rows skip the foreign-key checks and the tally
-  // triggers (a row-by-row cost); the tallies' versions are moved once at the end instead.
+  // Made consistent by construction, the rows skip the foreign-key checks and the triggers (a
+  // row-by-row cost); the tallies' versions and the counts per status are moved at the end.
   await db.query(`SET session_replication_role = replica`);
   // Building an index once is far cheaper than updating it for each of millions of rows.
   const rebuild = to - from >= 50_000 ? await dropIndexes(db) : [];
@@ -54,6 +54,11 @@ export async function fillReplies(db: pg.Client, from: number, to: number): Prom
   for (const definition of rebuild) await db.query(definition);
   await db.query(`SET session_replication_role = DEFAULT`);
   await db.query(`SELECT bump_tally_versions(ARRAY['leaving-session', '${secondSurvey}'])`);
+  await db.query(`INSERT INTO reply_status_delta (status, delta) VALUES ('approved', $1), ('pending', $2), ('spam', $3)`, [
+    after.approved - before.approved + after.secondSurvey - before.secondSurvey,
+    after.pending - before.pending,
+    after.spam - before.spam,
+  ]);
   await db.query('ANALYZE');
 }
 
