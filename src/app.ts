@@ -23,6 +23,13 @@ export function createApp({ db, surveys, logger, sessions, replyPolicy, tallyCac
   app.set('trust proxy', trustProxy);
   app.set('views', path.join(root, 'views'));
   app.set('view engine', 'ejs');
+  // Templates ship with the app and do not change while it runs: compile each once. (Express
+  // turns this on only under NODE_ENV=production, which `npm start` does not set; compiling a
+  // template on every request took most of the server's time.)
+  app.enable('view cache');
+  // Pages are not kept by caches (Cache-Control below) and each form carries a fresh token, so
+  // an ETag (a hash of every page sent) would never match. Static files keep theirs.
+  app.disable('etag');
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
 

@@ -92,10 +92,21 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tal
   return router;
 }
 
-/** The admin navigation shows how many replies wait in each status (a refused form shows it too). */
+/**
+ * The admin navigation shows how many replies wait in each status, on every page drawn (a
+ * refused form too); a redirect or a download draws no page and counts nothing.
+ */
 function navigationCounts(db: Db): RequestHandler {
-  return async (_req, res, next) => {
-    res.locals.counts = await statusCounts(db);
+  type Drawn = (err: Error, html: string) => void;
+  return (_req, res, next) => {
+    const render: (view: string, locals?: object, drawn?: Drawn) => void = res.render.bind(res);
+    res.render = ((view: string, locals?: object | Drawn, drawn?: Drawn) => {
+      statusCounts(db).then((counts) => {
+        res.locals.counts = counts;
+        if (typeof locals === 'function') render(view, {}, locals as Drawn);
+        else render(view, locals, drawn);
+      }, next);
+    }) as typeof res.render;
     next();
   };
 }

@@ -57,16 +57,19 @@ export async function canonicalNames(db: Db, surveys: Surveys): Promise<Canonica
   return db.$queryRaw<CanonicalName[]>`
     WITH kinds AS (${kindsTable(surveys)}),
     named AS (
-      SELECT DISTINCT ca.name_id, a.reply_id
+      SELECT ca.name_id, count(DISTINCT a.reply_id)::int AS replies
       FROM answer a
       JOIN reply r ON r.id = a.reply_id AND r.status <> 'spam'
       JOIN kinds k ON k.survey_slug = r.survey_slug AND k.question_id = a.question_id
       JOIN catalog_alias ca ON ca.scope = a.scope AND ca.kind = k.kind AND ca.key = a.name_key
-    )
-    SELECT n.id, n.scope, n.kind, n.name,
-      coalesce((SELECT array_agg(ca.key ORDER BY ca.key) FROM catalog_alias ca WHERE ca.name_id = n.id), '{}') AS aliases,
-      (SELECT count(*) FROM named WHERE named.name_id = n.id)::int AS replies
+      GROUP BY ca.name_id
+    ),
+    aliases AS (SELECT name_id, array_agg(key ORDER BY key) AS aliases FROM catalog_alias GROUP BY name_id)
+    -- Each count once, joined to its name (not counted again for every name: that was the page's cost).
+    SELECT n.id, n.scope, n.kind, n.name, coalesce(aliases.aliases, '{}') AS aliases, coalesce(named.replies, 0) AS replies
     FROM catalog_name n
+    LEFT JOIN named ON named.name_id = n.id
+    LEFT JOIN aliases ON aliases.name_id = n.id
     ORDER BY n.scope, n.kind, replies DESC, lower(n.name)`;
 }
 

@@ -4,7 +4,7 @@
 // one address, as behind a Tor onion service). Fixed windows: cheap (one statement per reply)
 // and good enough against floods; a burst across a window's edge gets at most twice the limit.
 import type { Rate } from '../config.ts';
-import type { Db } from '../db/client.ts';
+import { poolOf, type Db } from '../db/client.ts';
 
 export interface FloodLimits {
   client: Rate;
@@ -22,18 +22,22 @@ export type FloodCheck = { allowed: true } | { allowed: false; retryAfterMs: num
 export async function countReply(db: Db, clientKey: string, limits: FloodLimits, now = Date.now()): Promise<FloodCheck> {
   const client = windowOf(limits.client, now);
   const global = windowOf(limits.global, now);
-  const [counts] = await db.$queryRaw<{ client: number; global: number | null }[]>`
-    WITH client AS (
-      INSERT INTO client_limit (key, window_start, count) VALUES (${`client:${clientKey}`}, ${client.start}, 1)
+  // Run for every reply sent, so through node-postgres (see poolOf).
+  const { rows } = await poolOf(db).query<{ client: number; global: number | null }>(
+    `WITH client AS (
+      INSERT INTO client_limit (key, window_start, count) VALUES ($1, $2, 1)
       ON CONFLICT (key, window_start) DO UPDATE SET count = client_limit.count + 1
       RETURNING count
     ), everyone AS (
       INSERT INTO client_limit (key, window_start, count)
-      SELECT 'global', ${global.start}, 1 FROM client WHERE client.count <= ${limits.client.count}
+      SELECT 'global', $3, 1 FROM client WHERE client.count <= $4
       ON CONFLICT (key, window_start) DO UPDATE SET count = client_limit.count + 1
       RETURNING count
     )
-    SELECT (SELECT count FROM client) AS client, (SELECT count FROM everyone) AS global`;
+    SELECT (SELECT count FROM client) AS client, (SELECT count FROM everyone) AS global`,
+    [`client:${clientKey}`, client.start, global.start, limits.client.count],
+  );
+  const counts = rows[0];
   if (!counts || counts.global === null) return { allowed: false, retryAfterMs: client.end.getTime() - now };
   if (counts.global > limits.global.count) return { allowed: false, retryAfterMs: global.end.getTime() - now };
   return { allowed: true };

@@ -16,7 +16,7 @@ import { contentHolds, type HoldReason } from './hold.ts';
 import type { ReplyPolicy } from './policy.ts';
 import { readReplyForm, type FieldErrors, type ReplyInput } from './read-form.ts';
 import { hashSecret } from './secret.ts';
-import { editReply, isRepeatedText, storeReply, type Placement, type ReplyOrigin } from './service.ts';
+import { editReply, isRepeatedText, REPEAT_MIN_LENGTH, storeReply, type Placement, type ReplyOrigin } from './service.ts';
 
 export interface ReceiveContext {
   db: Db;
@@ -30,8 +30,6 @@ export interface ReceiveContext {
 export type Refusal = { status: 400 | 429; errors: FieldErrors; retryAfterSeconds?: number; token?: string };
 export type Received<Stored = object> = ({ stored: true } & Stored) | ({ stored: false } & Refusal);
 
-/** Answers shorter than this are too common to count as "the same text again". */
-const REPEAT_MIN_LENGTH = 40;
 const REPEAT_DAYS = 30;
 
 const tokenProblems = {

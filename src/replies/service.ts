@@ -1,9 +1,9 @@
 // The reader's replies in the database: stored, read back through the private link, edited,
 // deleted. Each change is one statement or one transaction, so a reply is stored whole or not
 // at all, whatever happens to the connection.
-import type { Prisma, Db } from '../db/client.ts';
+import { poolOf, Prisma, type Db } from '../db/client.ts';
 import type { ReplyChannel } from '../generated/prisma/client.ts';
-import type { AnswerInput, ReplyInput } from './read-form.ts';
+import type { ReplyInput } from './read-form.ts';
 import { hashSecret } from './secret.ts';
 
 /** Where a reply goes: the author's queue, or (when no rule holds it back) straight to the tally. */
@@ -36,23 +36,9 @@ export async function storeReply(
   origin: ReplyOrigin = { channel: 'web' },
 ): Promise<StoreOutcome> {
   const secretHash = hashSecret(secret);
-  const a = answerColumns(reply.answers);
-  const inserted = await db.$queryRaw<{ id: string }[]>`
-    WITH new_reply AS (
-      INSERT INTO reply (id, survey_slug, status, secret_hash, display_name, contact, consent_quote, hold_reasons, moderated_at, channel, gemini_client)
-      VALUES (gen_random_uuid(), ${surveySlug}, ${placement.status}::"ReplyStatus", ${secretHash}, ${reply.displayName}, ${reply.contact},
-              ${reply.consentQuote}, ${placement.holdReasons}::text[], ${placement.status === 'approved' ? new Date() : null}::timestamptz,
-              ${origin.channel}::"ReplyChannel", ${origin.geminiClient ?? null})
-      ON CONFLICT (secret_hash) DO NOTHING
-      RETURNING id
-    ), new_answers AS (
-      INSERT INTO answer (reply_id, question_id, scope, position, value, is_other, name_key)
-      SELECT new_reply.id, a.question_id, a.scope, a.position, a.value, a.is_other, a.name_key
-      FROM new_reply, unnest(${a.questionIds}::text[], ${a.scopes}::text[], ${a.positions}::int[], ${a.values}::text[],
-                             ${a.isOthers}::boolean[], ${a.nameKeys}::text[]) AS a(question_id, scope, position, value, is_other, name_key)
-    )
-    SELECT id FROM new_reply`;
-  if (inserted.length > 0) return 'stored';
+  // Run for every reply sent, so through node-postgres (see poolOf).
+  const inserted = await poolOf(db).query(insertReplySql, insertReplyParams(surveySlug, secretHash, reply, placement, origin));
+  if (inserted.rows.length > 0) return 'stored';
   return db.$transaction(async (tx) => {
     // The row lock makes simultaneous copies of one form take turns instead of colliding.
     const [stored] = await tx.$queryRaw<{ id: string; survey_slug: string }[]>`
@@ -62,6 +48,34 @@ export async function storeReply(
     await replaceAnswers(tx, stored.id, reply, placement);
     return 'stored';
   });
+}
+
+/**
+ * The first send of a form, as one statement: the reply, unless its secret is taken, and its
+ * answers (passed as one array per column). Parameters: insertReplyParams.
+ */
+export const insertReplySql = `
+  WITH new_reply AS (
+    INSERT INTO reply (id, survey_slug, status, secret_hash, display_name, contact, consent_quote, hold_reasons, moderated_at, channel, gemini_client)
+    VALUES (gen_random_uuid(), $1, $2::"ReplyStatus", $3, $4, $5, $6, $7::text[], $8::timestamptz, $9::"ReplyChannel", $10)
+    ON CONFLICT (secret_hash) DO NOTHING
+    RETURNING id
+  ), new_answers AS (
+    INSERT INTO answer (reply_id, question_id, scope, position, value, is_other, name_key)
+    SELECT new_reply.id, a.question_id, a.scope, a.position, a.value, a.is_other, a.name_key
+    FROM new_reply, unnest($11::text[], $12::text[], $13::int[], $14::text[], $15::boolean[], $16::text[])
+      AS a(question_id, scope, position, value, is_other, name_key)
+  )
+  SELECT id FROM new_reply`;
+
+export function insertReplyParams(surveySlug: string, secretHash: string, reply: ReplyInput, placement: Placement, origin: ReplyOrigin): unknown[] {
+  const { answers } = reply;
+  return [
+    surveySlug, placement.status, secretHash, reply.displayName, reply.contact, reply.consentQuote, placement.holdReasons,
+    placement.status === 'approved' ? new Date() : null, origin.channel, origin.geminiClient ?? null,
+    answers.map((a) => a.questionId), answers.map((a) => a.scope), answers.map((a) => a.position),
+    answers.map((a) => a.value), answers.map((a) => a.isOther), answers.map((a) => a.nameKey),
+  ];
 }
 
 const withAnswers = {
@@ -127,29 +141,28 @@ export async function deleteReply(db: Db, replyId: string): Promise<void> {
 }
 
 /**
+ * Texts shorter than this (in UTF-16 units, as JavaScript counts) are too common to count as
+ * "the same text again". The index that finds repeats (answer_long_value_idx) holds only the
+ * answers at least this many bytes long, which every such text is: change both together.
+ */
+export const REPEAT_MIN_LENGTH = 40;
+
+/**
  * True when one of `texts` is already an answer of a reply other than the one whose secret has
- * `secretHash`, sent in the last `days` days ("the same text again", a sign of copy-and-paste spam).
+ * `secretHash`, sent in the last `days` days ("the same text again", a sign of copy-and-paste
+ * spam). Texts shorter than REPEAT_MIN_LENGTH never count.
  */
 export async function isRepeatedText(db: Db, texts: readonly string[], secretHash: string, days: number): Promise<boolean> {
+  texts = texts.filter((text) => text.length >= REPEAT_MIN_LENGTH);
   if (texts.length === 0) return false;
-  const rows = await db.$queryRaw<{ repeated: boolean }[]>`
-    SELECT EXISTS (
-      SELECT 1 FROM unnest(${texts}::text[]) AS t(value)
-      JOIN answer ON answer.value = t.value
+  const { rows } = await poolOf(db).query<{ repeated: boolean }>(
+    `SELECT EXISTS (
+      SELECT 1 FROM unnest($1::text[]) AS t(value)
+      JOIN answer ON answer.value = t.value AND octet_length(answer.value) >= ${REPEAT_MIN_LENGTH}
       JOIN reply ON reply.id = answer.reply_id
-      WHERE reply.secret_hash <> ${secretHash} AND reply.created_at > now() - make_interval(days => ${days})
-    ) AS repeated`;
+      WHERE reply.secret_hash <> $2 AND reply.created_at > now() - make_interval(days => $3)
+    ) AS repeated`,
+    [texts, secretHash, days],
+  );
   return rows[0]?.repeated ?? false;
-}
-
-/** The answers as one array per column, for unnest(). */
-function answerColumns(answers: readonly AnswerInput[]) {
-  return {
-    questionIds: answers.map((a) => a.questionId),
-    scopes: answers.map((a) => a.scope),
-    positions: answers.map((a) => a.position),
-    values: answers.map((a) => a.value),
-    isOthers: answers.map((a) => a.isOther),
-    nameKeys: answers.map((a) => a.nameKey),
-  };
 }

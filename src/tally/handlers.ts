@@ -1,24 +1,42 @@
 // The published tally: a web page and the same numbers as gemtext. Anyone may read them; they
 // show approved replies only.
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Db } from '../db/client.ts';
 import { findSurvey, type Surveys } from '../surveys/registry.ts';
 import { TallyCache, type TallyCacheOptions } from './cache.ts';
 import { tallyPage } from './gemtext.ts';
+import type { Tally } from './model.ts';
 
 export function tallyHandlers(db: Db, surveys: Surveys, cacheOptions?: TallyCacheOptions) {
   const cache = new TallyCache(db, cacheOptions);
+  // Each counted tally is drawn once, not once per reader: a page is the same for everyone
+  // until the next recount, which makes a new Tally.
+  const html = new WeakMap<Tally, Promise<string>>();
+  const gemtext = new WeakMap<Tally, string>();
+
+  function drawn<T>(pages: WeakMap<Tally, T>, tally: Tally, draw: () => T): T {
+    let page = pages.get(tally);
+    if (page === undefined) pages.set(tally, (page = draw()));
+    return page;
+  }
+
+  const render = (res: Response, tally: Tally) =>
+    new Promise<string>((resolve, reject) => res.render('tally/page', { tally }, (err, page) => (err ? reject(err) : resolve(page))));
 
   // GET /s/:slug/tally - the tally as a web page
   const page: RequestHandler = async (req, res) => {
-    res.render('tally/page', { tally: await cache.tallyOf(findSurvey(surveys, String(req.params.slug))) });
+    const tally = await cache.tallyOf(findSurvey(surveys, String(req.params.slug)));
+    const rendering = drawn(html, tally, () => render(res, tally));
+    // A failed drawing is not kept: the next reader tries again.
+    rendering.catch(() => html.delete(tally));
+    res.type('html').send(await rendering);
   };
 
   // GET /s/:slug/tally.gmi - the same tally as a gemtext page, as `postbag export --out` writes it
-  const gemtext: RequestHandler = async (req, res) => {
+  const gemtextPage: RequestHandler = async (req, res) => {
     const tally = await cache.tallyOf(findSurvey(surveys, String(req.params.slug)));
-    res.type('text/gemini; charset=utf-8').send(tallyPage(tally));
+    res.type('text/gemini; charset=utf-8').send(drawn(gemtext, tally, () => tallyPage(tally)));
   };
 
-  return { page, gemtext };
+  return { page, gemtext: gemtextPage };
 }

@@ -144,10 +144,10 @@ describe("readers' privacy", () => {
   test('an unexpected failure shows a plain 500 page with a reference, and logs it with the request id', async () => {
     const { logger, text } = memoryLogger();
     const broken = new Proxy(t.db, {
-      get: (target, prop): unknown => (prop === 'catalogName' ? { findMany: () => Promise.reject(new Error('database on fire')) } : Reflect.get(target, prop)),
+      get: (target, prop): unknown => (prop === 'reply' ? { findUnique: () => Promise.reject(new Error('database on fire')) } : Reflect.get(target, prop)),
     });
     const app = await t.makeApp({ logger, db: broken });
-    const res = await request(app).get('/s/leaving-session').expect(500);
+    const res = await request(app).get(`/r/${'a'.repeat(43)}`).expect(500);
     assert.doesNotMatch(res.text, /database on fire|at .*\.ts/);
     const reference = /<code>([0-9a-f-]{36})<\/code>/.exec(res.text)?.[1];
     assert.ok(reference, 'the page shows a reference');

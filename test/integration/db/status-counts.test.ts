@@ -1,0 +1,48 @@
+// The admin's counts per status stay exact whatever writes the replies: a new reply, the
+// author's decisions (one or many at once), a reader's edit, a deletion, an emptied table; and
+// folding the kept changes together changes no count.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { setStatus } from '../../../src/moderation/actions.ts';
+import { statusCounts } from '../../../src/moderation/queue.ts';
+import { storeReply } from '../../helpers/admin.ts';
+import { useTestApp } from '../../helpers/app.ts';
+
+const t = useTestApp();
+
+/** What counting every reply says. */
+async function counted() {
+  const counts = { pending: 0, approved: 0, rejected: 0, spam: 0 };
+  for (const group of await t.db.reply.groupBy({ by: ['status'], _count: { _all: true } })) counts[group.status] = group._count._all;
+  return counts;
+}
+
+describe('the counts per status', () => {
+  test('follow new replies, decisions, edits and deletions', async () => {
+    const [a, b, c] = [await storeReply(t.db), await storeReply(t.db), await storeReply(t.db, { status: 'approved' })];
+    assert.deepEqual(await statusCounts(t.db), { pending: 2, approved: 1, rejected: 0, spam: 0 });
+    await setStatus(t.db, [a.id, b.id], 'spam');
+    await setStatus(t.db, [c.id], 'rejected');
+    // A change that keeps the status (the reader's new name) moves no count.
+    await t.db.reply.update({ where: { id: a.id }, data: { displayName: 'Ada' } });
+    assert.deepEqual(await statusCounts(t.db), { pending: 0, approved: 0, rejected: 1, spam: 2 });
+    await t.db.reply.delete({ where: { id: b.id } });
+    assert.deepEqual(await statusCounts(t.db), await counted());
+  });
+
+  test('stay exact when many changes are folded together', async () => {
+    const replies = await Promise.all(Array.from({ length: 40 }, () => storeReply(t.db)));
+    for (const [i, reply] of replies.entries()) await setStatus(t.db, [reply.id], i % 3 === 0 ? 'approved' : 'rejected');
+    await t.db.$executeRaw`INSERT INTO reply_status_delta (status, delta) SELECT 'pending', 0 FROM generate_series(1, 1000)`;
+    assert.ok((await t.db.replyStatusDelta.count()) > 1000);
+    assert.deepEqual(await statusCounts(t.db), await counted());
+    assert.ok((await t.db.replyStatusDelta.count()) <= 4, 'folded into one row per status');
+    assert.deepEqual(await statusCounts(t.db), await counted());
+  });
+
+  test('are zero after the replies are emptied at once', async () => {
+    await storeReply(t.db);
+    await t.db.$executeRaw`TRUNCATE reply CASCADE`;
+    assert.deepEqual(await statusCounts(t.db), { pending: 0, approved: 0, rejected: 0, spam: 0 });
+  });
+});
