@@ -10,6 +10,7 @@ import type { Db } from './db/client.ts';
 import { exportHandlers, exportQuery } from './exports/handlers.ts';
 import { feedHandlers } from './feed/handlers.ts';
 import { formBody, validForm, validQuery } from './forms/request.ts';
+import { offerFlash } from './http/flash.ts';
 import { moderationHandlers } from './moderation/handlers.ts';
 import { statusCounts } from './moderation/queue.ts';
 import { correctionForm, moderateForm, queueQuery } from './moderation/schema.ts';
@@ -66,7 +67,7 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tal
   admin.get('/sign-in', auth.signInPage);
   admin.post('/sign-in', validForm(signInForm, auth.signIn));
   // Everything below needs the author signed in, and every posted form the session's CSRF token.
-  admin.use(requireAuthor, checkCsrf, navigationCounts(db));
+  admin.use(requireAuthor, checkCsrf, offerFlash, navigationCounts(db));
   admin.get('/', (_req, res) => res.redirect(303, '/admin/replies'));
   admin.get('/replies', validQuery(queueQuery, moderation.queue));
   admin.post('/replies/moderate', validForm(moderateForm, moderation.decide, { lists: ['ids'], refusal: 'Unknown moderation action.' }));

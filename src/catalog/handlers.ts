@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import { limits } from '../forms/limits.ts';
 import type { Handler } from '../forms/request.ts';
 import { checkLine } from '../forms/text.ts';
+import { flash } from '../http/flash.ts';
 import type { Surveys } from '../surveys/registry.ts';
 import { canonicalNames, mapName, unmatchedNames } from './mapping.ts';
 import { nameKey } from './normalise.ts';
@@ -37,10 +38,11 @@ export function catalogHandlers(db: Db, surveys: Surveys) {
   const page: RequestHandler = async (_req, res) => render(res);
 
   // POST /admin/names/map - map a spelling to an existing or new canonical name
-  const map: Handler<z.infer<typeof mapForm>> = async (_req, res, form) => {
+  const map: Handler<z.infer<typeof mapForm>> = async (req, res, form) => {
     const checked = checkLine(form.name, limits.name);
     if (!checked.ok || checked.value === '') return render(res, 400, checked.ok ? 'Type the name to map this spelling to.' : checked.message);
-    await mapName(db, { ...form, name: checked.value });
+    const name = await mapName(db, { ...form, name: checked.value });
+    flash(req, `“${form.key}” now counts as ${name}, in every reply, past and future.`);
     res.redirect(303, '/admin/names');
   };
 

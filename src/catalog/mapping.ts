@@ -72,11 +72,12 @@ export async function canonicalNames(db: Db, surveys: Surveys): Promise<Canonica
 
 /**
  * Maps a typed spelling (its key) to a canonical name in the same scope and kind: an existing
- * one when the name matches one (ignoring case and punctuation), else a new one.
+ * one when the name matches one (ignoring case and punctuation), else a new one. Returns the
+ * canonical name.
  */
-export async function mapName(db: Db, target: { scope: string; kind: string; key: string; name: string }): Promise<void> {
+export async function mapName(db: Db, target: { scope: string; kind: string; key: string; name: string }): Promise<string> {
   const { scope, kind, key, name } = target;
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const existing = await tx.catalogName.findMany({ where: { scope, kind } });
     const target = (existing.find((n) => n.name === name) ?? existing.find((n) => nameKey(n.name) === nameKey(name)))?.name ?? name;
     // Two mappings to one new name at once: the second finds the first's row instead of failing.
@@ -87,5 +88,6 @@ export async function mapName(db: Db, target: { scope: string; kind: string; key
       create: { scope, kind, key, nameId: canonical.id },
       update: { nameId: canonical.id },
     });
+    return canonical.name;
   });
 }
