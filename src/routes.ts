@@ -9,7 +9,7 @@ import { catalogHandlers, mapForm } from './catalog/handlers.ts';
 import type { Db } from './db/client.ts';
 import { exportHandlers, exportQuery } from './exports/handlers.ts';
 import { feedHandlers } from './feed/handlers.ts';
-import { formBody, validForm, validQuery } from './forms/request.ts';
+import { formBody, validFields, validForm, validQuery } from './forms/request.ts';
 import { offerFlash } from './http/flash.ts';
 import { moderationHandlers } from './moderation/handlers.ts';
 import { statusCounts } from './moderation/queue.ts';
@@ -38,8 +38,11 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tal
   const feed = feedHandlers(db, surveys);
   const replies = replyHandlers(db, surveys, replyPolicy);
   const health = healthHandlers(db);
-  const auth = authHandlers(db, sessions, new SignInThrottle(db, sessions.key, throttlePolicy));
   const moderation = moderationHandlers(db, surveys);
+  const decisions = { lists: ['ids'], refusal: 'Unknown moderation action.' };
+  // Forms that signing in finishes when they were sent just after the session ended (src/admin/carry.ts).
+  const resumable = { '/replies/moderate': validFields(moderateForm, moderation.decide, decisions) };
+  const auth = authHandlers(db, sessions, new SignInThrottle(db, sessions.key, throttlePolicy), resumable);
   const names = catalogHandlers(db, surveys);
   const exports = exportHandlers(db, surveys);
   const router = Router();
@@ -66,11 +69,12 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tal
   admin.use(sessions.middleware, formBody, requireAccount(db));
   admin.get('/sign-in', auth.signInPage);
   admin.post('/sign-in', validForm(signInForm, auth.signIn));
+  admin.post('/replies/moderate', auth.carryThroughSignIn); // signed out: the sign-in form, carrying the decisions
   // Everything below needs the author signed in, and every posted form the session's CSRF token.
   admin.use(requireAuthor, checkCsrf, offerFlash, navigationCounts(db));
   admin.get('/', (_req, res) => res.redirect(303, '/admin/replies'));
   admin.get('/replies', validQuery(queueQuery, moderation.queue));
-  admin.post('/replies/moderate', validForm(moderateForm, moderation.decide, { lists: ['ids'], refusal: 'Unknown moderation action.' }));
+  admin.post('/replies/moderate', validForm(moderateForm, moderation.decide, decisions));
   admin.get('/replies/:id', moderation.show);
   admin.post('/replies/:id/answers/:answerId', validForm(correctionForm, moderation.correct, { refusal: 'The correction form is missing its value.' }));
   admin.get('/replies/:id/delete', moderation.confirmDelete);

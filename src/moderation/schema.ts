@@ -39,7 +39,8 @@ export const moderateForm = z.preprocess(
       action: z.union([z.literal('decide'), status]),
       ids: z.array(id).max(500).default([]),
       decisions: z.record(id, status).default({}),
-      back: z.string().regex(/^\/admin\/replies(\?[\w=&%.~:+-]*)?$/).catch('/admin/replies'),
+      // Where the author decided: the queue (with its query) or one reply's page.
+      back: z.string().regex(/^\/admin\/replies(\?[\w=&%.~:+-]*|\/[0-9a-f-]{36})?$/).catch('/admin/replies'),
     })
     .transform(({ action, ids, decisions, back }) => {
       if (action === 'decide') return { decisions: new Map(Object.entries(decisions)), back };
