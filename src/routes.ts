@@ -5,6 +5,7 @@ import { authHandlers, signInForm } from './admin/auth.ts';
 import { checkCsrf, requireAccount, requireAuthor } from './admin/guard.ts';
 import type { AdminSessions } from './admin/session.ts';
 import { SignInThrottle, type ThrottlePolicy } from './admin/throttle.ts';
+import { visits } from './admin/visits.ts';
 import { catalogHandlers, mapForm } from './catalog/handlers.ts';
 import type { Db } from './db/client.ts';
 import { exportHandlers, exportQuery } from './exports/handlers.ts';
@@ -71,7 +72,7 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tal
   admin.post('/sign-in', validForm(signInForm, auth.signIn));
   admin.post('/replies/moderate', auth.carryThroughSignIn); // signed out: the sign-in form, carrying the decisions
   // Everything below needs the author signed in, and every posted form the session's CSRF token.
-  admin.use(requireAuthor, checkCsrf, offerFlash, navigationCounts(db));
+  admin.use(requireAuthor, checkCsrf, offerFlash, visits(db), navigationCounts(db));
   admin.get('/', (_req, res) => res.redirect(303, '/admin/replies'));
   admin.get('/replies', validQuery(queueQuery, moderation.queue));
   admin.post('/replies/moderate', validForm(moderateForm, moderation.decide, decisions));

@@ -7,8 +7,9 @@ import type { Handler } from '../forms/request.ts';
 import { flash } from '../http/flash.ts';
 import { describeAnswers } from '../surveys/describe.ts';
 import { holdReasons, type HoldReason } from '../replies/hold.ts';
-import type { Surveys } from '../surveys/registry.ts';
+import { newestFirst, type Surveys } from '../surveys/registry.ts';
 import { applyDecisions, correctAnswer, deleteReplyForGood, movableTo } from './actions.ts';
+import { countNewer, countsBySurvey } from './counts.ts';
 import { findReply, listQueue, type QueueReply } from './queue.ts';
 import { encodeCursor, uuidParam, type Correction, type Decisions, type QueueQuery, type Status } from './schema.ts';
 
@@ -34,11 +35,23 @@ export function moderationHandlers(db: Db, surveys: Surveys) {
   const renderReply = (res: Response, reply: QueueReply, errors: Record<string, string> = {}, status = 200) =>
     res.status(status).render('admin/reply', { ...present(reply), survey: surveys.get(reply.surveySlug) ?? null, errors, movableTo });
 
-  // GET /admin/replies - replies of one status, searchable, newest or oldest first
+  // GET /admin/replies - replies of one status, of one survey or all, searchable, newest or oldest first
   const queue: Handler<QueueQuery> = async (req, res, query) => {
-    const { replies, hasMore } = await listQueue(db, query);
+    const lastVisit = res.locals.lastVisit as Date | null;
+    const [{ replies, hasMore }, bySurvey, newer] = await Promise.all([
+      listQueue(db, query),
+      countsBySurvey(db),
+      lastVisit ? countNewer(db, query.status, lastVisit, query.survey) : 0,
+    ]);
     const next = hasMore ? encodeCursor(replies.at(-1)!) : null;
-    res.render('admin/queue', { query, items: replies.map(present), next, back: req.originalUrl });
+    const perSurvey = newestFirst(surveys).map((s) => ({ slug: s.slug, title: s.title, count: bySurvey.get(s.slug)?.[query.status] ?? 0 }));
+    const all = [...bySurvey.values()].reduce((sum, counts) => sum + counts[query.status], 0);
+    /** This queue's address with some of its query changed (a new filter starts at the first page). */
+    const url = (change: { survey?: string | undefined; after?: string }) => {
+      const params = { status: query.status, order: query.order, q: query.q, survey: 'survey' in change ? change.survey : query.survey, after: change.after };
+      return `/admin/replies?${new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''))}`;
+    };
+    res.render('admin/queue', { query, items: replies.map(present), next, back: req.originalUrl, perSurvey, all, newer, lastVisit, url });
   };
 
   // POST /admin/replies/moderate - approve, reject, mark as spam or return to pending (one or many)

@@ -16,6 +16,8 @@ export const queueQuery = z.object({
   // Control characters cannot be in any stored answer (and PostgreSQL refuses NUL in text).
   q: z.string().trim().max(200).regex(/^[^\p{Cc}]*$/u).catch(''),
   order: z.enum(['newest', 'oldest']).catch('newest'),
+  /** One survey's replies only (its slug); all surveys' when absent. */
+  survey: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional().catch(undefined),
   after: cursor.optional().catch(undefined),
 });
 export type QueueQuery = z.infer<typeof queueQuery>;
