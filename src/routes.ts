@@ -6,7 +6,7 @@ import { checkCsrf, requireAccount, requireAuthor } from './admin/guard.ts';
 import type { AdminSessions } from './admin/session.ts';
 import { SignInThrottle, type ThrottlePolicy } from './admin/throttle.ts';
 import { visits } from './admin/visits.ts';
-import { catalogHandlers, mapForm } from './catalog/handlers.ts';
+import { catalogHandlers, mapForm, spellingForm } from './catalog/handlers.ts';
 import type { Db } from './db/client.ts';
 import { exportHandlers, exportQuery } from './exports/handlers.ts';
 import { feedHandlers } from './feed/handlers.ts';
@@ -82,6 +82,7 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tal
   admin.post('/replies/:id/delete', moderation.delete);
   admin.get('/names', names.page);
   admin.post('/names/map', validForm(mapForm, names.map));
+  admin.post('/names/unmap', validForm(spellingForm, names.unmap));
   admin.get('/feed', feed.page);
   admin.post('/feed/rotate', feed.rotate);
   admin.get('/exports', exports.page);

@@ -23,6 +23,8 @@ export interface CanonicalName {
   kind: string;
   name: string;
   aliases: string[];
+  /** The aliases the author mapped in the admin, which they may undo. */
+  mapped: string[];
   replies: number;
 }
 
@@ -65,6 +67,7 @@ export async function canonicalNames(db: Db, surveys: Surveys): Promise<Canonica
     )
     SELECT n.id, n.scope, n.kind, n.name,
       coalesce((SELECT array_agg(ca.key ORDER BY ca.key) FROM catalog_alias ca WHERE ca.name_id = n.id), '{}') AS aliases,
+      coalesce((SELECT array_agg(ca.key ORDER BY ca.key) FROM catalog_alias ca WHERE ca.name_id = n.id AND ca.mapped_at IS NOT NULL), '{}') AS mapped,
       (SELECT count(*) FROM named WHERE named.name_id = n.id)::int AS replies
     FROM catalog_name n
     ORDER BY n.scope, n.kind, replies DESC, lower(n.name)`;
@@ -72,8 +75,8 @@ export async function canonicalNames(db: Db, surveys: Surveys): Promise<Canonica
 
 /**
  * Maps a typed spelling (its key) to a canonical name in the same scope and kind: an existing
- * one when the name matches one (ignoring case and punctuation), else a new one. Returns the
- * canonical name.
+ * one when the name matches one (ignoring case and punctuation), else a new one, which its own
+ * spelling matches too (readers pick it from the form's suggestions). Returns the canonical name.
  */
 export async function mapName(db: Db, target: { scope: string; kind: string; key: string; name: string }): Promise<string> {
   const { scope, kind, key, name } = target;
@@ -83,11 +86,28 @@ export async function mapName(db: Db, target: { scope: string; kind: string; key
     // Two mappings to one new name at once: the second finds the first's row instead of failing.
     await tx.catalogName.createMany({ data: [{ scope, kind, name: target }], skipDuplicates: true });
     const canonical = await tx.catalogName.findUniqueOrThrow({ where: { scope_kind_name: { scope, kind, name: target } } });
+    const mappedAt = new Date();
     await tx.catalogAlias.upsert({
       where: { scope_kind_key: { scope, kind, key } },
-      create: { scope, kind, key, nameId: canonical.id },
-      update: { nameId: canonical.id },
+      create: { scope, kind, key, nameId: canonical.id, mappedAt },
+      update: { nameId: canonical.id, mappedAt },
     });
+    const own = nameKey(target);
+    if (own !== '') await tx.catalogAlias.createMany({ data: [{ scope, kind, key: own, nameId: canonical.id, mappedAt }], skipDuplicates: true });
     return canonical.name;
+  });
+}
+
+/**
+ * Undoes the author's mapping of a spelling: the alias goes, what readers typed stays, so their
+ * answers count as unmatched again. A survey file's alias cannot be removed here (the next start
+ * would bring it back). Returns the name the spelling counted as, or null if there was none.
+ */
+export async function unmapName(db: Db, target: { scope: string; kind: string; key: string }): Promise<string | null> {
+  return db.$transaction(async (tx) => {
+    const alias = await tx.catalogAlias.findUnique({ where: { scope_kind_key: target }, include: { name: true } });
+    if (!alias?.mappedAt) return null;
+    const { count } = await tx.catalogAlias.deleteMany({ where: { ...target, mappedAt: { not: null } } });
+    return count === 0 ? null : alias.name.name;
   });
 }
