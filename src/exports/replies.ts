@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { questionKey, scopesOf } from '../surveys/layout.ts';
 import type { Survey } from '../surveys/schema.ts';
+import { canonicalNamesOf, namedQuestions, type CanonicalOf } from './canonical.ts';
 
 export type ExportedReplies = 'approved' | 'all';
 
@@ -40,12 +41,13 @@ async function* replyBatches(db: Db, survey: Survey, which: ExportedReplies): As
 }
 
 export async function* exportJson(db: Db, survey: Survey, which: ExportedReplies): AsyncGenerator<string> {
+  const canonicalOf = await canonicalNamesOf(db, survey);
   yield `{"survey":${JSON.stringify({ slug: survey.slug, title: survey.title })},"included":"${which}","replies":[`;
   let separator = '\n';
   for await (const batch of replyBatches(db, survey, which)) {
     let chunk = '';
     for (const reply of batch) {
-      chunk += separator + JSON.stringify(jsonReply(reply));
+      chunk += separator + JSON.stringify(jsonReply(reply, canonicalOf));
       separator = ',\n';
     }
     yield chunk;
@@ -53,7 +55,7 @@ export async function* exportJson(db: Db, survey: Survey, which: ExportedReplies
   yield '\n]}\n';
 }
 
-function jsonReply(reply: StoredReply) {
+function jsonReply(reply: StoredReply, canonicalOf: CanonicalOf) {
   return {
     id: reply.id,
     status: reply.status,
@@ -68,16 +70,27 @@ function jsonReply(reply: StoredReply) {
       scope: a.scope,
       value: a.value,
       typedIn: a.isOther,
+      /** The catalog's name a typed name counts as (null: none matches, or not a name). */
+      canonical: canonicalOf(a),
       original: a.original,
       originalQuestionId: a.originalQuestionId,
     })),
   };
 }
 
+/**
+ * A question's column holds its answers as stored; a column of typed names is followed by one
+ * ending in `.canonical`, where each name is the catalog's name it counts as in the tally (or
+ * as typed, while no spelling matches it), so that a spreadsheet can count by it.
+ */
 export async function* exportCsv(db: Db, survey: Survey, which: ExportedReplies): AsyncGenerator<string> {
-  const columns = survey.questions.flatMap((question) => scopesOf(survey, question).map((scope) => ({ question, scope })));
+  const canonicalOf = await canonicalNamesOf(db, survey);
+  const named = namedQuestions(survey);
+  const columns = survey.questions.flatMap((question) =>
+    scopesOf(survey, question).flatMap((scope) => [false, ...(named.has(question.id) ? [true] : [])].map((canonical) => ({ question, scope, canonical }))),
+  );
   const fixed = ['id', 'status', 'created_at', 'moderated_at', 'display_name', 'contact', 'consent_quote'];
-  yield csvLine([...fixed, ...columns.map(({ question, scope }) => questionKey(question, scope))]);
+  yield csvLine([...fixed, ...columns.map(({ question, scope, canonical }) => questionKey(question, scope) + (canonical ? '.canonical' : ''))]);
   for await (const batch of replyBatches(db, survey, which)) {
     yield batch
       .map((reply) =>
@@ -89,10 +102,10 @@ export async function* exportCsv(db: Db, survey: Survey, which: ExportedReplies)
           reply.displayName ?? '',
           reply.contact ?? '',
           reply.consentQuote ? 'yes' : 'no',
-          ...columns.map(({ question, scope }) =>
+          ...columns.map(({ question, scope, canonical }) =>
             reply.answers
               .filter((a) => a.questionId === question.id && a.scope === scope)
-              .map((a) => a.value)
+              .map((a) => (canonical ? (canonicalOf(a) ?? a.value) : a.value))
               .join('; '),
           ),
         ]),
