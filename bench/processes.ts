@@ -50,7 +50,7 @@ export async function startChild({ args, env, port, logFile, nodeFlags = [], com
   closeSync(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  let startMs = -1;
+  let startMs: number;
   for (;;) {
     const answered = await fetch(url + readyPath, { signal: AbortSignal.timeout(2_000) }).then(
       async (res) => (await res.arrayBuffer(), true),

@@ -5,11 +5,13 @@ import { authHandlers, signInForm } from './admin/auth.ts';
 import { checkCsrf, requireAccount, requireAuthor } from './admin/guard.ts';
 import type { AdminSessions } from './admin/session.ts';
 import { SignInThrottle, type ThrottlePolicy } from './admin/throttle.ts';
-import { catalogHandlers, mapForm } from './catalog/handlers.ts';
+import { visits } from './admin/visits.ts';
+import { catalogHandlers, mapForm, spellingForm } from './catalog/handlers.ts';
 import type { Db } from './db/client.ts';
 import { exportHandlers, exportQuery } from './exports/handlers.ts';
 import { feedHandlers } from './feed/handlers.ts';
-import { formBody, validForm, validQuery } from './forms/request.ts';
+import { formBody, validFields, validForm, validQuery } from './forms/request.ts';
+import { offerFlash } from './http/flash.ts';
 import { moderationHandlers } from './moderation/handlers.ts';
 import { privacyHandlers } from './privacy/handlers.ts';
 import { statusCounts } from './moderation/queue.ts';
@@ -40,8 +42,11 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tal
   const feed = feedHandlers(db, surveys);
   const replies = replyHandlers(db, surveys, replyPolicy);
   const health = healthHandlers(db);
-  const auth = authHandlers(db, sessions, new SignInThrottle(db, sessions.key, throttlePolicy));
   const moderation = moderationHandlers(db, surveys);
+  const decisions = { lists: ['ids'], refusal: 'Unknown moderation action.' };
+  // Forms that signing in finishes when they were sent just after the session ended (src/admin/carry.ts).
+  const resumable = { '/replies/moderate': validFields(moderateForm, moderation.decide, decisions) };
+  const auth = authHandlers(db, sessions, new SignInThrottle(db, sessions.key, throttlePolicy), resumable);
   const names = catalogHandlers(db, surveys);
   const exports = exportHandlers(db, surveys);
   const privacy = privacyHandlers(purgeAfterDays);
@@ -70,17 +75,19 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tal
   admin.use(sessions.middleware, formBody, requireAccount(db));
   admin.get('/sign-in', auth.signInPage);
   admin.post('/sign-in', validForm(signInForm, auth.signIn));
+  admin.post('/replies/moderate', auth.carryThroughSignIn); // signed out: the sign-in form, carrying the decisions
   // Everything below needs the author signed in, and every posted form the session's CSRF token.
-  admin.use(requireAuthor, checkCsrf, navigationCounts(db));
+  admin.use(requireAuthor, checkCsrf, offerFlash, visits(db), navigationCounts(db));
   admin.get('/', (_req, res) => res.redirect(303, '/admin/replies'));
   admin.get('/replies', validQuery(queueQuery, moderation.queue));
-  admin.post('/replies/moderate', validForm(moderateForm, moderation.decide, { lists: ['ids'], refusal: 'Unknown moderation action.' }));
+  admin.post('/replies/moderate', validForm(moderateForm, moderation.decide, decisions));
   admin.get('/replies/:id', moderation.show);
   admin.post('/replies/:id/answers/:answerId', validForm(correctionForm, moderation.correct, { refusal: 'The correction form is missing its value.' }));
   admin.get('/replies/:id/delete', moderation.confirmDelete);
   admin.post('/replies/:id/delete', moderation.delete);
   admin.get('/names', names.page);
   admin.post('/names/map', validForm(mapForm, names.map));
+  admin.post('/names/unmap', validForm(spellingForm, names.unmap));
   admin.get('/feed', feed.page);
   admin.post('/feed/rotate', feed.rotate);
   admin.get('/exports', exports.page);
@@ -106,7 +113,7 @@ function navigationCounts(db: Db): RequestHandler {
         if (typeof locals === 'function') render(view, {}, locals as Drawn);
         else render(view, locals, drawn);
       }, next);
-    }) as typeof res.render;
+    });
     next();
   };
 }

@@ -22,7 +22,8 @@ export const requireAuthor: RequestHandler = (req, res, next) => {
     res.locals.csrfToken = req.session.csrfToken;
     return next();
   }
-  if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, '/admin/sign-in');
+  // Signing in leads back here (a reply opened from the feed, say).
+  if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, `/admin/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
   throw new Forbidden('Your session has ended. Please sign in again.');
 };
 

@@ -6,13 +6,14 @@ import type { Db } from '../db/client.ts';
 import { limits } from '../forms/limits.ts';
 import type { Handler } from '../forms/request.ts';
 import { checkLine } from '../forms/text.ts';
+import { flash } from '../http/flash.ts';
 import type { Surveys } from '../surveys/registry.ts';
-import { canonicalNames, mapName, unmatchedNames } from './mapping.ts';
+import { canonicalNames, mapName, unmapName, unmatchedNames, type CanonicalName } from './mapping.ts';
 import { nameKey } from './normalise.ts';
 
 const id = /^[a-z][a-z0-9-]{0,39}$/;
-/** scope, kind and key come from the page's hidden fields; `name` is what the author typed. */
-export const mapForm = z.object({
+/** A spelling, from the page's hidden fields. */
+export const spellingForm = z.object({
   scope: z.union([z.literal(''), z.string().regex(id)]),
   kind: z.string().regex(id),
   key: z
@@ -20,8 +21,9 @@ export const mapForm = z.object({
     .min(1)
     .max(200)
     .refine((key) => nameKey(key) === key),
-  name: z.string(),
 });
+/** A spelling and the name the author typed for it. */
+export const mapForm = spellingForm.extend({ name: z.string() });
 
 export function catalogHandlers(db: Db, surveys: Surveys) {
   const scopeLabels = new Map(
@@ -30,19 +32,42 @@ export function catalogHandlers(db: Db, surveys: Surveys) {
 
   async function render(res: Response, status = 200, error: string | null = null) {
     const [unmatched, names] = await Promise.all([unmatchedNames(db, surveys), canonicalNames(db, surveys)]);
-    res.status(status).render('admin/names', { unmatched, names, scopeLabels, error });
+    // Names readers use come first, most used first; the rest wait folded away (a survey file
+    // may list dozens nobody has named yet), grouped by what they name.
+    // (A name with the author's own mappings stays in view, where they can be undone.)
+    const used = (n: CanonicalName) => n.replies > 0 || n.mapped.length > 0;
+    const inUse = names.filter(used).sort((a, b) => b.replies - a.replies || a.name.localeCompare(b.name));
+    const unused = new Map<string, string[]>();
+    for (const n of names.filter((n) => !used(n))) {
+      const group = `${scopeLabels.get(n.scope) ?? 'any'} ${n.kind}`;
+      unused.set(group, [...(unused.get(group) ?? []), n.name]);
+    }
+    res.status(status).render('admin/names', { unmatched, names, inUse, unused, unusedCount: names.length - inUse.length, scopeLabels, error });
   }
 
   // GET /admin/names - typed names that match nothing, and the catalog with its counts
   const page: RequestHandler = async (_req, res) => render(res);
 
   // POST /admin/names/map - map a spelling to an existing or new canonical name
-  const map: Handler<z.infer<typeof mapForm>> = async (_req, res, form) => {
+  const map: Handler<z.infer<typeof mapForm>> = async (req, res, form) => {
     const checked = checkLine(form.name, limits.name);
     if (!checked.ok || checked.value === '') return render(res, 400, checked.ok ? 'Type the name to map this spelling to.' : checked.message);
-    await mapName(db, { ...form, name: checked.value });
+    const name = await mapName(db, { ...form, name: checked.value });
+    flash(req, `“${form.key}” now counts as ${name}, in every reply, past and future.`);
     res.redirect(303, '/admin/names');
   };
 
-  return { page, map };
+  // POST /admin/names/unmap - undo a mapping: the spelling counts as unmatched again
+  const unmap: Handler<z.infer<typeof spellingForm>> = async (req, res, spelling) => {
+    const name = await unmapName(db, spelling);
+    flash(
+      req,
+      name === null
+        ? `“${spelling.key}” was not a mapping of yours (any more): nothing changed.`
+        : `“${spelling.key}” no longer counts as ${name}; the replies that typed it are among the unmatched names again.`,
+    );
+    res.redirect(303, '/admin/names');
+  };
+
+  return { page, map, unmap };
 }

@@ -23,6 +23,8 @@ export interface CanonicalName {
   kind: string;
   name: string;
   aliases: string[];
+  /** The aliases the author mapped in the admin, which they may undo. */
+  mapped: string[];
   replies: number;
 }
 
@@ -64,9 +66,14 @@ export async function canonicalNames(db: Db, surveys: Surveys): Promise<Canonica
       JOIN catalog_alias ca ON ca.scope = a.scope AND ca.kind = k.kind AND ca.key = a.name_key
       GROUP BY ca.name_id
     ),
-    aliases AS (SELECT name_id, array_agg(key ORDER BY key) AS aliases FROM catalog_alias GROUP BY name_id)
+    aliases AS (
+      SELECT name_id, array_agg(key ORDER BY key) AS aliases,
+        coalesce(array_agg(key ORDER BY key) FILTER (WHERE mapped_at IS NOT NULL), '{}') AS mapped
+      FROM catalog_alias GROUP BY name_id
+    )
     -- Each count once, joined to its name (not counted again for every name: that was the page's cost).
-    SELECT n.id, n.scope, n.kind, n.name, coalesce(aliases.aliases, '{}') AS aliases, coalesce(named.replies, 0) AS replies
+    SELECT n.id, n.scope, n.kind, n.name, coalesce(aliases.aliases, '{}') AS aliases, coalesce(aliases.mapped, '{}') AS mapped,
+      coalesce(named.replies, 0) AS replies
     FROM catalog_name n
     LEFT JOIN named ON named.name_id = n.id
     LEFT JOIN aliases ON aliases.name_id = n.id
@@ -75,20 +82,39 @@ export async function canonicalNames(db: Db, surveys: Surveys): Promise<Canonica
 
 /**
  * Maps a typed spelling (its key) to a canonical name in the same scope and kind: an existing
- * one when the name matches one (ignoring case and punctuation), else a new one.
+ * one when the name matches one (ignoring case and punctuation), else a new one, which its own
+ * spelling matches too (readers pick it from the form's suggestions). Returns the canonical name.
  */
-export async function mapName(db: Db, target: { scope: string; kind: string; key: string; name: string }): Promise<void> {
+export async function mapName(db: Db, target: { scope: string; kind: string; key: string; name: string }): Promise<string> {
   const { scope, kind, key, name } = target;
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const existing = await tx.catalogName.findMany({ where: { scope, kind } });
     const target = (existing.find((n) => n.name === name) ?? existing.find((n) => nameKey(n.name) === nameKey(name)))?.name ?? name;
     // Two mappings to one new name at once: the second finds the first's row instead of failing.
     await tx.catalogName.createMany({ data: [{ scope, kind, name: target }], skipDuplicates: true });
     const canonical = await tx.catalogName.findUniqueOrThrow({ where: { scope_kind_name: { scope, kind, name: target } } });
+    const mappedAt = new Date();
     await tx.catalogAlias.upsert({
       where: { scope_kind_key: { scope, kind, key } },
-      create: { scope, kind, key, nameId: canonical.id },
-      update: { nameId: canonical.id },
+      create: { scope, kind, key, nameId: canonical.id, mappedAt },
+      update: { nameId: canonical.id, mappedAt },
     });
+    const own = nameKey(target);
+    if (own !== '') await tx.catalogAlias.createMany({ data: [{ scope, kind, key: own, nameId: canonical.id, mappedAt }], skipDuplicates: true });
+    return canonical.name;
+  });
+}
+
+/**
+ * Undoes the author's mapping of a spelling: the alias goes, what readers typed stays, so their
+ * answers count as unmatched again. A survey file's alias cannot be removed here (the next start
+ * would bring it back). Returns the name the spelling counted as, or null if there was none.
+ */
+export async function unmapName(db: Db, target: { scope: string; kind: string; key: string }): Promise<string | null> {
+  return db.$transaction(async (tx) => {
+    const alias = await tx.catalogAlias.findUnique({ where: { scope_kind_key: target }, include: { name: true } });
+    if (!alias?.mappedAt) return null;
+    const { count } = await tx.catalogAlias.deleteMany({ where: { ...target, mappedAt: { not: null } } });
+    return count === 0 ? null : alias.name.name;
   });
 }

@@ -5,6 +5,7 @@
 import { poolOf, type Db } from '../db/client.ts';
 import { questionKey, scopesOf } from '../surveys/layout.ts';
 import type { Survey } from '../surveys/schema.ts';
+import { canonicalNamesOf, namedQuestions, type CanonicalOf } from './canonical.ts';
 
 export type ExportedReplies = 'approved' | 'all';
 
@@ -15,6 +16,7 @@ interface ExportedAnswer {
   scope: string;
   value: string;
   isOther: boolean;
+  nameKey: string | null;
   original: string | null;
   originalQuestionId: string | null;
 }
@@ -39,7 +41,7 @@ interface ExportedReply {
 const batchSql = (which: ExportedReplies) => `
   SELECT r.id, r.status::text AS status, r.created_at, r.updated_at, r.moderated_at, r.display_name, r.contact, r.consent_quote,
     coalesce((
-      SELECT json_agg(json_build_array(a.question_id, a.scope, a.value, a.is_other, a.original, a.original_question_id)
+      SELECT json_agg(json_build_array(a.question_id, a.scope, a.value, a.is_other, a.name_key, a.original, a.original_question_id)
                       ORDER BY a.question_id, a.scope, a.position)
       FROM answer a WHERE a.reply_id = r.id
     ), '[]') AS answers
@@ -59,7 +61,7 @@ interface BatchRow {
   display_name: string | null;
   contact: string | null;
   consent_quote: boolean;
-  answers: [string, string, string, boolean, string | null, string | null][];
+  answers: [string, string, string, boolean, string | null, string | null, string | null][];
 }
 
 async function* replyBatches(db: Db, survey: Survey, which: ExportedReplies): AsyncGenerator<ExportedReply[]> {
@@ -76,7 +78,7 @@ async function* replyBatches(db: Db, survey: Survey, which: ExportedReplies): As
       displayName: row.display_name,
       contact: row.contact,
       consentQuote: row.consent_quote,
-      answers: row.answers.map(([questionId, scope, value, isOther, original, originalQuestionId]) => ({ questionId, scope, value, isOther, original, originalQuestionId })),
+      answers: row.answers.map(([questionId, scope, value, isOther, nameKey, original, originalQuestionId]) => ({ questionId, scope, value, isOther, nameKey, original, originalQuestionId })),
     }));
     if (replies.length > 0) yield replies;
     if (replies.length < BATCH) return;
@@ -85,12 +87,13 @@ async function* replyBatches(db: Db, survey: Survey, which: ExportedReplies): As
 }
 
 export async function* exportJson(db: Db, survey: Survey, which: ExportedReplies): AsyncGenerator<string> {
+  const canonicalOf = await canonicalNamesOf(db, survey);
   yield `{"survey":${JSON.stringify({ slug: survey.slug, title: survey.title })},"included":"${which}","replies":[`;
   let separator = '\n';
   for await (const batch of replyBatches(db, survey, which)) {
     let chunk = '';
     for (const reply of batch) {
-      chunk += separator + JSON.stringify(jsonReply(reply));
+      chunk += separator + JSON.stringify(jsonReply(reply, canonicalOf));
       separator = ',\n';
     }
     yield chunk;
@@ -98,7 +101,7 @@ export async function* exportJson(db: Db, survey: Survey, which: ExportedReplies
   yield '\n]}\n';
 }
 
-function jsonReply(reply: ExportedReply) {
+function jsonReply(reply: ExportedReply, canonicalOf: CanonicalOf) {
   return {
     id: reply.id,
     status: reply.status,
@@ -113,16 +116,27 @@ function jsonReply(reply: ExportedReply) {
       scope: a.scope,
       value: a.value,
       typedIn: a.isOther,
+      /** The catalog's name a typed name counts as (null: none matches, or not a name). */
+      canonical: canonicalOf(a),
       original: a.original,
       originalQuestionId: a.originalQuestionId,
     })),
   };
 }
 
+/**
+ * A question's column holds its answers as stored; a column of typed names is followed by one
+ * ending in `.canonical`, where each name is the catalog's name it counts as in the tally (or
+ * as typed, while no spelling matches it), so that a spreadsheet can count by it.
+ */
 export async function* exportCsv(db: Db, survey: Survey, which: ExportedReplies): AsyncGenerator<string> {
-  const columns = survey.questions.flatMap((question) => scopesOf(survey, question).map((scope) => ({ question, scope })));
+  const canonicalOf = await canonicalNamesOf(db, survey);
+  const named = namedQuestions(survey);
+  const columns = survey.questions.flatMap((question) =>
+    scopesOf(survey, question).flatMap((scope) => [false, ...(named.has(question.id) ? [true] : [])].map((canonical) => ({ question, scope, canonical }))),
+  );
   const fixed = ['id', 'status', 'created_at', 'moderated_at', 'display_name', 'contact', 'consent_quote'];
-  yield csvLine([...fixed, ...columns.map(({ question, scope }) => questionKey(question, scope))]);
+  yield csvLine([...fixed, ...columns.map(({ question, scope, canonical }) => questionKey(question, scope) + (canonical ? '.canonical' : ''))]);
   for await (const batch of replyBatches(db, survey, which)) {
     yield batch
       .map((reply) =>
@@ -134,10 +148,10 @@ export async function* exportCsv(db: Db, survey: Survey, which: ExportedReplies)
           reply.displayName ?? '',
           reply.contact ?? '',
           reply.consentQuote ? 'yes' : 'no',
-          ...columns.map(({ question, scope }) =>
+          ...columns.map(({ question, scope, canonical }) =>
             reply.answers
               .filter((a) => a.questionId === question.id && a.scope === scope)
-              .map((a) => a.value)
+              .map((a) => (canonical ? (canonicalOf(a) ?? a.value) : a.value))
               .join('; '),
           ),
         ]),

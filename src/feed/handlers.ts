@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Db } from '../db/client.ts';
 import { NotFound } from '../errors.ts';
+import { flash } from '../http/flash.ts';
 import type { Surveys } from '../surveys/registry.ts';
 import { feedToken, pendingFeed, rotateFeedToken } from './feed.ts';
 
@@ -24,8 +25,9 @@ export function feedHandlers(db: Db, surveys: Surveys) {
   };
 
   // POST /admin/feed/rotate - a new secret address; the old one stops working
-  const rotate: RequestHandler = async (_req, res) => {
+  const rotate: RequestHandler = async (req, res) => {
     await rotateFeedToken(db);
+    flash(req, 'The feed has a new address, below; the old one no longer works. Give the new one to your feed reader.');
     res.redirect(303, '/admin/feed');
   };
 

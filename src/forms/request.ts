@@ -40,9 +40,20 @@ export type Handler<T> = (req: Request, res: Response, input: T) => Promise<void
  * The posted form, parsed by `schema`, for `handler`. A form the schema refuses was not sent
  * by Postbag's own page (its fields are hidden or bounded there): 400 with `refusal`.
  */
-export function validForm<T>(schema: z.ZodType<T>, handler: Handler<T>, options: { lists?: readonly string[]; refusal?: string } = {}): RequestHandler {
-  return (req, res) => {
-    const parsed = schema.safeParse(formObject(readForm(req), options.lists));
+export function validForm<T>(schema: z.ZodType<T>, handler: Handler<T>, options: FormOptions = {}): RequestHandler {
+  const withFields = validFields(schema, handler, options);
+  return (req, res) => withFields(req, res, readForm(req));
+}
+
+interface FormOptions {
+  lists?: readonly string[];
+  refusal?: string;
+}
+
+/** `validForm` for a form's fields held elsewhere than in the request (a form carried through sign-in). */
+export function validFields<T>(schema: z.ZodType<T>, handler: Handler<T>, options: FormOptions = {}): Handler<FormFields> {
+  return (req, res, fields) => {
+    const parsed = schema.safeParse(formObject(fields, options.lists));
     if (!parsed.success) throw new BadRequest(options.refusal ?? 'This form is incomplete. Go back, reload the page and try again.');
     return handler(req, res, parsed.data);
   };

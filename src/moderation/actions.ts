@@ -9,22 +9,26 @@ import type { NamesQuestion, Survey } from '../surveys/schema.ts';
 import type { Status } from './schema.ts';
 
 /** Moves replies to one status; returns how many changed. */
-export function setStatus(db: Db, ids: readonly string[], status: Status): Promise<number> {
-  return applyDecisions(db, new Map(ids.map((id) => [id, status])));
+export async function setStatus(db: Db, ids: readonly string[], status: Status): Promise<number> {
+  const changed = await applyDecisions(db, new Map(ids.map((id) => [id, status])));
+  return changed.get(status) ?? 0;
 }
 
-/** Moves each reply to the status decided for it, all in one transaction; returns how many changed. */
-export async function applyDecisions(db: Db, decisions: ReadonlyMap<string, Status>): Promise<number> {
+/**
+ * Moves each reply to the status decided for it, all in one transaction; returns how many
+ * changed, per status (a reply already there, or deleted meanwhile, does not count).
+ */
+export async function applyDecisions(db: Db, decisions: ReadonlyMap<string, Status>): Promise<Map<Status, number>> {
   const byStatus = new Map<Status, string[]>();
   for (const [id, status] of decisions) byStatus.set(status, [...(byStatus.get(status) ?? []), id]);
   return db.$transaction(async (tx) => {
-    let changed = 0;
+    const changed = new Map<Status, number>();
     for (const [status, ids] of byStatus) {
       const { count } = await tx.reply.updateMany({
         where: { id: { in: ids }, status: { not: status } },
         data: { status, moderatedAt: new Date() },
       });
-      changed += count;
+      changed.set(status, count);
     }
     return changed;
   });

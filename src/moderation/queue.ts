@@ -35,7 +35,7 @@ async function foldStatusCounts(db: Db): Promise<void> {
 
 export async function listQueue(db: Db, query: QueueQuery) {
   const direction = query.order === 'newest' ? 'desc' : 'asc';
-  const where: Prisma.ReplyWhereInput = { status: query.status };
+  const where: Prisma.ReplyWhereInput = { status: query.status, ...(query.survey === undefined ? {} : { surveySlug: query.survey }) };
   const and: Prisma.ReplyWhereInput[] = [];
   if (query.q !== '') {
     // LIKE wildcards typed by the author are searched for, not used as wildcards.

@@ -20,6 +20,8 @@ export const queueQuery = z.object({
   // Control characters cannot be in any stored answer (and PostgreSQL refuses NUL in text).
   q: z.string().trim().max(200).regex(/^[^\p{Cc}]*$/u).catch(''),
   order: z.enum(['newest', 'oldest']).catch('newest'),
+  /** One survey's replies only (its slug); all surveys' when absent. */
+  survey: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional().catch(undefined),
   // Only Postbag's own "next page" links carry a cursor: any other is refused (400), not guessed at.
   after: cursor.optional(),
 });
@@ -44,7 +46,8 @@ export const moderateForm = z.preprocess(
       action: z.union([z.literal('decide'), status]),
       ids: z.array(id).max(500).default([]),
       decisions: z.record(id, status).default({}),
-      back: z.string().regex(/^\/admin\/replies(\?[\w=&%.~:+-]*)?$/).catch('/admin/replies'),
+      // Where the author decided: the queue (with its query) or one reply's page.
+      back: z.string().regex(/^\/admin\/replies(\?[\w=&%.~:+-]*|\/[0-9a-f-]{36})?$/).catch('/admin/replies'),
     })
     .transform(({ action, ids, decisions, back }) => {
       if (action === 'decide') return { decisions: new Map(Object.entries(decisions)), back };

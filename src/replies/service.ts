@@ -1,7 +1,7 @@
 // The reader's replies in the database: stored, read back through the private link, edited,
 // deleted. Each change is one statement or one transaction, so a reply is stored whole or not
 // at all, whatever happens to the connection.
-import { poolOf, Prisma, type Db } from '../db/client.ts';
+import { poolOf, type Prisma, type Db } from '../db/client.ts';
 import type { ReplyChannel } from '../generated/prisma/client.ts';
 import type { ReplyInput } from './read-form.ts';
 import { hashSecret } from './secret.ts';

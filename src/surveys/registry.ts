@@ -18,5 +18,10 @@ export function findOpenSurvey(surveys: Surveys, slug: string): Survey {
 }
 
 export function openSurveys(surveys: Surveys): Survey[] {
-  return [...surveys.values()].filter((survey) => survey.open).sort((a, b) => b.published.localeCompare(a.published));
+  return newestFirst(surveys).filter((survey) => survey.open);
+}
+
+/** Every survey, the latest post's first. */
+export function newestFirst(surveys: Surveys): Survey[] {
+  return [...surveys.values()].sort((a, b) => b.published.localeCompare(a.published));
 }

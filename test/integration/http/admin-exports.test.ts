@@ -30,9 +30,12 @@ describe("the author's exports", () => {
     assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
     assert.match(res.headers['content-disposition'] ?? '', /^attachment; filename="?leaving-session-approved\.csv"?$/);
     const lines = res.text.split('\r\n');
-    const header = 'id,status,created_at,moderated_at,display_name,contact,consent_quote,messengers,why,compare,clients.matrix,clients.xmpp,clients.deltachat,hosting.matrix,hosting.xmpp,hosting.deltachat,provider.matrix,provider.xmpp,provider.deltachat,server.matrix,server.xmpp,server.deltachat';
+    // Each column of typed names has the known names they count as beside it.
+    const names = (key: string) => ['matrix', 'xmpp', 'deltachat'].flatMap((m) => [`${key}.${m}`, `${key}.${m}.canonical`]);
+    const hosting = ['hosting.matrix', 'hosting.xmpp', 'hosting.deltachat'];
+    const header = ['id,status,created_at,moderated_at,display_name,contact,consent_quote,messengers,messengers.canonical,why,compare', ...names('clients'), ...hosting, ...names('provider'), ...names('server')].join(',');
     assert.equal(lines[0], header.split(',').map((name) => `"${name}"`).join(','));
-    assert.match(res.text, /,"approved","[^"]+","[^"]+","Ada","ada@example\.org","yes","matrix","Line one,\n""quoted""","","Element; FluffyChat",/);
+    assert.match(res.text, /,"approved","[^"]+","[^"]+","Ada","ada@example\.org","yes","matrix","matrix","Line one,\n""quoted""","","Element; FluffyChat","Element; FluffyChat",/);
     assert.doesNotMatch(res.text, /bob@example\.org/, 'pending replies only with replies=all');
     assert.equal(lines.length, 3, 'the header, one reply (a line break inside quotes ends no row), the final CRLF');
   });
@@ -40,7 +43,7 @@ describe("the author's exports", () => {
   test('CSV with replies=all: formulas typed by readers stay text', async () => {
     await seedReplies();
     const res = await (await author()).get('/admin/exports/leaving-session.csv?replies=all').expect(200);
-    assert.match(res.text, /,"pending","[^"]*","","","bob@example\.org","no","xmpp","'=HYPERLINK\(""http:\/\/evil\.example""\)"/);
+    assert.match(res.text, /,"pending","[^"]*","","","bob@example\.org","no","xmpp","xmpp","'=HYPERLINK\(""http:\/\/evil\.example""\)"/);
   });
 
   test('JSON with replies=all: every reply with its contact and answers, in batches that miss none', async () => {

@@ -1,0 +1,59 @@
+// With several surveys, the queue shows each one's replies on its own, with how many each has in
+// the status shown; the filter survives searching, paging and deciding.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { signedIn, storeReply } from '../../helpers/admin.ts';
+import { fixturesDir, useTestApp } from '../../helpers/app.ts';
+
+const t = useTestApp(path.join(fixturesDir, 'surveys'));
+
+const editors = (value: string) => ({ survey: 'text-editors', answers: [{ questionId: 'editor', value }] });
+const older = (value: string) => ({ survey: 'closed-post', answers: [{ questionId: 'answer', value }] });
+const filterLinks = (html: string) =>
+  [...(/<nav class="survey-filter"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '').matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]+)<\/a>/g)].map(([, href, current, text]) => ({
+    href: href!.replaceAll('&amp;', '&'),
+    current: current !== undefined,
+    text: text!,
+  }));
+
+describe('the queue, per survey', () => {
+  test('lists each survey with its count in the status shown, and filters to one', async () => {
+    await storeReply(t.db, editors('vim'));
+    await storeReply(t.db, editors('emacs'));
+    await storeReply(t.db, { ...older('Late, but here.') });
+    await storeReply(t.db, { ...older('Approved long ago.'), status: 'approved' });
+    const { agent } = await signedIn(t.app, t.db);
+
+    const all = await agent.get('/admin/replies').expect(200);
+    assert.deepEqual(
+      filterLinks(all.text).map(({ text, current }) => [text, current]),
+      [
+        ['All surveys (3)', true],
+        ['Which editor writes your capsule? (2)', false],
+        ['An older question (1)', false],
+      ],
+    );
+    const link = filterLinks(all.text).find((l) => l.text.startsWith('Which editor'))!.href;
+    const one = await agent.get(link).expect(200);
+    assert.match(one.text, /<h1>Pending replies to “Which editor writes your capsule\?”<\/h1>/);
+    assert.equal((one.text.match(/<article class="reply/g) ?? []).length, 2);
+    assert.doesNotMatch(one.text, /Late, but here\./);
+    assert.match(one.text, /<input type="hidden" name="survey" value="text-editors">/, 'a search keeps the filter');
+    assert.match(one.text, /<input type="hidden" name="back" value="\/admin\/replies\?[^"]*survey=text-editors/, 'so does deciding');
+
+    const approved = await agent.get('/admin/replies?status=approved').expect(200);
+    assert.deepEqual(filterLinks(approved.text).map((l) => l.text), ['All surveys (1)', 'Which editor writes your capsule? (0)', 'An older question (1)']);
+  });
+
+  test('a search within one survey finds only its replies', async () => {
+    await storeReply(t.db, { survey: 'text-editors', answers: [{ questionId: 'tip', value: 'Write offline.' }] });
+    await storeReply(t.db, older('Write offline, always.'));
+    const { agent } = await signedIn(t.app, t.db);
+    const res = await agent.get('/admin/replies?survey=closed-post&q=offline').expect(200);
+    assert.equal((res.text.match(/<article class="reply/g) ?? []).length, 1);
+    assert.match(res.text, /Write offline, always\./);
+    const none = await agent.get('/admin/replies?survey=no-such-survey').expect(200);
+    assert.match(none.text, /No pending replies to “no-such-survey”\./);
+  });
+});
