@@ -14,7 +14,10 @@ export async function signIn(url: string, password: string): Promise<Author> {
     body: new URLSearchParams({ password }).toString(),
     redirect: 'manual',
   });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   if (res.status !== 303 || cookie === '') throw new Error(`sign-in answered ${res.status}`);
   const get = async (path: string) => {
     const answer = await fetch(url + path, { headers: { cookie }, redirect: 'manual' });

@@ -72,7 +72,10 @@ export async function profileSummary(dir: string, top = 20): Promise<{ text: str
       part,
       ms: us / 1000,
       percent: (100 * us) / working,
-      functions: [...functions].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([fn, fus]) => `${fn} ${((100 * fus) / working).toFixed(1)}%`),
+      functions: [...functions]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([fn, fus]) => `${fn} ${((100 * fus) / working).toFixed(1)}%`),
     }))
     .sort((a, b) => b.ms - a.ms)
     .slice(0, top);

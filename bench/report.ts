@@ -46,7 +46,11 @@ export class Report {
     const header = ['what', 'value', 'floor', 'goal', 'met', 'note'];
     const cells = this.rows.map((r) => [r.what, r.value, r.floor ?? '', r.goal ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO', r.note ?? '']);
     const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-    const line = (c: string[]) => c.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ').trimEnd();
+    const line = (c: string[]) =>
+      c
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join(' | ')
+        .trimEnd();
     return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
   }
 

@@ -32,7 +32,8 @@ export async function countingProxy(databaseUrl: string): Promise<CountingProxy>
         if (pending.length < header) break;
         const length = pending.readInt32BE(started ? 1 : 0) + (started ? 1 : 0);
         if (pending.length < length) break;
-        if (!started) started = pending.readInt32BE(4) !== 80877103; // an SSLRequest comes before the startup message
+        if (!started)
+          started = pending.readInt32BE(4) !== 80877103; // an SSLRequest comes before the startup message
         else if (pending[0] === 0x53 || pending[0] === 0x51) count++; // 'S' Sync, 'Q' Query
         pending = pending.subarray(length);
       }

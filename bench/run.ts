@@ -51,7 +51,12 @@ const dbUrl = withDatabaseName(pg.serverUrl, dbName);
 const cleanups: (() => Promise<unknown>)[] = [];
 
 try {
-  console.log(`PostgreSQL: ${pg.embedded ? 'embedded (temporary)' : 'BENCH_DATABASE_URL'}; ${os.cpus().length} CPUs; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `PostgreSQL: ${pg.embedded ? 'embedded (temporary)' : 'BENCH_DATABASE_URL'}; ${os.cpus().length} CPUs; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   await startTimes();
 
   await withClient(pg.serverUrl, (client) => client.query(`CREATE DATABASE ${dbName}`));
@@ -127,18 +132,36 @@ try {
       // Enough tokens for the run: the form's own answers, fetched ahead if they fall short.
       const wanted = Math.ceil(floorInsert.rps * seconds * 1.2);
       if (tokens.length < wanted) await load({ url: `${app.url}/s/${SURVEY}`, connections: 10, amount: wanted - tokens.length, onBody: keepToken });
-      const appInsert = await load({ url: `${app.url}/s/${SURVEY}/replies`, connections, seconds, method: 'POST', headers: formHeaders, body: () => {
-        const token = tokens.pop();
-        return token === undefined ? null : submission(token);
-      } });
+      const appInsert = await load({
+        url: `${app.url}/s/${SURVEY}/replies`,
+        connections,
+        seconds,
+        method: 'POST',
+        headers: formHeaders,
+        body: () => {
+          const token = tokens.pop();
+          return token === undefined ? null : submission(token);
+        },
+      });
       compare(`submissions, new replies, ${connections} connections`, appInsert, floorInsert, connections === 50, 303);
     }
     // One token per connection: the first send stores a reply, every later one edits it.
-    const resends = await load({ url: `${app.url}/s/${SURVEY}/replies`, connections: 50, seconds, method: 'POST', headers: formHeaders, body: (connection) => {
-      connection.token ??= tokens.pop();
-      return submission(connection.token as string);
-    } });
-    report.add({ what: 'submissions sent again (edits), 50 connections', value: `${perSecond(resends.rps)}, p99 ${ms(resends.p99)}`, note: statusNote(resends) });
+    const resends = await load({
+      url: `${app.url}/s/${SURVEY}/replies`,
+      connections: 50,
+      seconds,
+      method: 'POST',
+      headers: formHeaders,
+      body: (connection) => {
+        connection.token ??= tokens.pop();
+        return submission(connection.token as string);
+      },
+    });
+    report.add({
+      what: 'submissions sent again (edits), 50 connections',
+      value: `${perSecond(resends.rps)}, p99 ${ms(resends.p99)}`,
+      note: statusNote(resends),
+    });
     report.keep('reader', { tokensLeft: tokens.length });
     await floor.stop();
   }
@@ -180,13 +203,22 @@ try {
     await fetch(`${app.url}/s/${secondSurvey}/tally`).then((r) => r.arrayBuffer());
     const pending = await db.reply.findMany({ where: { surveySlug: SURVEY, status: 'pending' }, select: { id: true }, take: 50 });
     const stop = new AbortController();
-    const moderated = moderate(author, pending.map((r) => r.id), stop.signal);
+    const moderated = moderate(
+      author,
+      pending.map((r) => r.id),
+      stop.signal,
+    );
     const during = await load({ url: `${app.url}/s/${SURVEY}/tally`, connections: 50, seconds });
     stop.abort();
     const moderations = await moderated;
     tallyRow(`GET /s/…/tally, 50 connections, while the author moderates (${moderations} decisions)`, during);
     const unchanged = (await tallyVersion(secondSurvey)) === other;
-    report.add({ what: `${secondSurvey}'s tally version while ${SURVEY} was moderated`, value: unchanged ? 'unchanged' : 'MOVED', goal: 'unchanged', met: unchanged });
+    report.add({
+      what: `${secondSurvey}'s tally version while ${SURVEY} was moderated`,
+      value: unchanged ? 'unchanged' : 'MOVED',
+      goal: 'unchanged',
+      met: unchanged,
+    });
   }
 
   function tallyRow(what: string, result: LoadResult): void {
@@ -279,7 +311,12 @@ try {
       report.add({ what, value: (proxy.roundTrips() / 20).toFixed(1) });
     };
     const post = (token: string) =>
-      fetch(`${app.url}/s/${SURVEY}/replies`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: replyForm(token, Math.random()), redirect: 'manual' }).then((r) => r.arrayBuffer());
+      fetch(`${app.url}/s/${SURVEY}/replies`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: replyForm(token, Math.random()),
+        redirect: 'manual',
+      }).then((r) => r.arrayBuffer());
     await perRequest('GET /s/:slug (form)', () => fetch(`${app.url}/s/${SURVEY}`).then((r) => r.arrayBuffer()));
     await perRequest('POST /s/:slug/replies (a new reply)', () => post(tokens.pop()!));
     const again = tokens.pop()!;
@@ -372,7 +409,9 @@ function replyForm(token: string, n: number): string {
 }
 
 function statusNote(result: LoadResult): string {
-  const codes = Object.entries(result.statuses).map(([code, n]) => `${n}× ${code}`).join(', ');
+  const codes = Object.entries(result.statuses)
+    .map(([code, n]) => `${n}× ${code}`)
+    .join(', ');
   return `${codes}${result.errors > 0 ? `, ${result.errors} errors` : ''}`;
 }
 
@@ -382,7 +421,11 @@ async function moderate(author: Author, ids: string[], signal: AbortSignal): Pro
   while (!signal.aborted && ids.length > 0) {
     const id = ids[done % ids.length]!;
     const action = Math.floor(done / ids.length) % 2 === 0 ? 'approved' : 'pending';
-    const status = await author.post('/admin/replies/moderate', [['action', action], ['ids', id], ['back', '/admin/replies']]);
+    const status = await author.post('/admin/replies/moderate', [
+      ['action', action],
+      ['ids', id],
+      ['back', '/admin/replies'],
+    ]);
     if (status !== 303) throw new Error(`moderation answered ${status}`);
     done++;
     await sleep(250);

@@ -18,7 +18,17 @@ export interface AppDeps extends Omit<RouteDeps, 'throttlePolicy'> {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function createApp({ db, surveys, logger, sessions, replyPolicy, tallyCache, purgeAfterDays, trustProxy = false, throttlePolicy = defaultThrottlePolicy }: AppDeps): express.Express {
+export function createApp({
+  db,
+  surveys,
+  logger,
+  sessions,
+  replyPolicy,
+  tallyCache,
+  purgeAfterDays,
+  trustProxy = false,
+  throttlePolicy = defaultThrottlePolicy,
+}: AppDeps): express.Express {
   const app = express();
   app.set('trust proxy', trustProxy);
   app.set('views', path.join(root, 'views'));

@@ -28,11 +28,18 @@ const schema = z.object({
     .string()
     .refine(isTrustProxy, 'must be false, a number of proxies (1 for one reverse proxy), or their addresses/subnets like loopback, 10.0.0.1, fd00::/8')
     .default('false'),
-  MODERATION: z.enum(['every', 'flagged'], { error: 'must be every (the author reads every reply first) or flagged (only replies a rule flags wait)' }).default('every'),
+  MODERATION: z
+    .enum(['every', 'flagged'], { error: 'must be every (the author reads every reply first) or flagged (only replies a rule flags wait)' })
+    .default('every'),
   CLIENT_REPLY_LIMIT: z.string().regex(rate, rateError).default('5/10m'),
   GLOBAL_REPLY_LIMIT: z.string().regex(rate, rateError).default('600/10m'),
   FORM_MIN_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(600).default(3),
-  FORM_MAX_AGE_HOURS: z.coerce.number({ error: 'must be a number of hours' }).int().min(1).max(24 * 90).default(48),
+  FORM_MAX_AGE_HOURS: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(48),
   HOLD_LINKS: z.coerce.number({ error: 'must be a number of links' }).int().min(0).max(1000).default(2),
   MUTED_WORDS: z.string().max(10_000).default(''),
   GEMINI_PORT: z.coerce.number({ error: 'must be a port number, or 0 to turn Gemini off' }).int().min(0).max(65535).default(1965),

@@ -107,13 +107,13 @@ function navigationCounts(db: Db): RequestHandler {
   type Drawn = (err: Error, html: string) => void;
   return (_req, res, next) => {
     const render: (view: string, locals?: object, drawn?: Drawn) => void = res.render.bind(res);
-    res.render = ((view: string, locals?: object | Drawn, drawn?: Drawn) => {
+    res.render = (view: string, locals?: object | Drawn, drawn?: Drawn) => {
       statusCounts(db).then((counts) => {
         res.locals.counts = counts;
         if (typeof locals === 'function') render(view, {}, locals as Drawn);
         else render(view, locals, drawn);
       }, next);
-    });
+    };
     next();
   };
 }

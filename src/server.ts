@@ -46,10 +46,13 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     // The bound covers the requests; the database then gets a little more to close, so that
     // a database that stopped answering cannot hold the process forever either.
     const seconds = config.shutdownTimeoutSeconds;
-    setTimeout(() => {
-      logger.error('the database did not close in time; exiting');
-      process.exit(1);
-    }, (seconds + 5) * 1000).unref();
+    setTimeout(
+      () => {
+        logger.error('the database did not close in time; exiting');
+        process.exit(1);
+      },
+      (seconds + 5) * 1000,
+    ).unref();
     const [cut] = await Promise.all([closer.close(seconds * 1000), gemini?.close()]);
     if (cut > 0) logger.warn(`cut ${cut} request${cut === 1 ? '' : 's'} still in flight after ${seconds} s`);
     try {

@@ -19,7 +19,10 @@ const DEVICE_COOKIE = 'postbag_device';
 const LANDING = '/admin/replies';
 
 /** Where sign-in may lead: a page of the admin, never elsewhere (no open redirect). */
-const adminPage = z.string().max(1000).regex(/^\/admin\/[\w/.~?=&%:+-]*$/);
+const adminPage = z
+  .string()
+  .max(1000)
+  .regex(/^\/admin\/[\w/.~?=&%:+-]*$/);
 
 export const signInForm = z.object({
   password: z.string().max(1024).catch(''),
@@ -50,7 +53,9 @@ export function authHandlers(db: Db, sessions: AdminSessions, throttle: SignInTh
     if (!gate.allowed) {
       const minutes = Math.max(1, Math.ceil((gate.blockedUntil!.getTime() - Date.now()) / 60_000));
       res.set('Retry-After', String(minutes * 60));
-      throw new TooManyRequests(`Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or set a new password with \`postbag set-password\`.`);
+      throw new TooManyRequests(
+        `Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or set a new password with \`postbag set-password\`.`,
+      );
     }
     const sealed = carried !== undefined && seal !== undefined ? { carried, seal } : null;
     const resumed = sealed ? carrier.open(sealed) : null;

@@ -23,21 +23,24 @@ export class PgSessionStore extends session.Store {
   override set(sid: string, data: SessionData, callback?: Callback): void {
     const expiresAt = this.expiry(data);
     const json = data as unknown as Prisma.InputJsonValue;
-    this.db.adminSession
-      .upsert({ where: { sid }, create: { sid, data: json, expiresAt }, update: { data: json, expiresAt } })
-      .then(() => callback?.(), (err: unknown) => callback?.(err));
+    this.db.adminSession.upsert({ where: { sid }, create: { sid, data: json, expiresAt }, update: { data: json, expiresAt } }).then(
+      () => callback?.(),
+      (err: unknown) => callback?.(err),
+    );
   }
 
   override touch(sid: string, data: SessionData, callback?: Callback): void {
-    this.db.adminSession
-      .updateMany({ where: { sid }, data: { expiresAt: this.expiry(data) } })
-      .then(() => callback?.(), (err: unknown) => callback?.(err));
+    this.db.adminSession.updateMany({ where: { sid }, data: { expiresAt: this.expiry(data) } }).then(
+      () => callback?.(),
+      (err: unknown) => callback?.(err),
+    );
   }
 
   override destroy(sid: string, callback?: Callback): void {
-    this.db.adminSession
-      .deleteMany({ where: { sid } })
-      .then(() => callback?.(), (err: unknown) => callback?.(err));
+    this.db.adminSession.deleteMany({ where: { sid } }).then(
+      () => callback?.(),
+      (err: unknown) => callback?.(err),
+    );
   }
 
   private expiry(data: SessionData): Date {

@@ -18,11 +18,7 @@ export interface Database {
  * that this call started; the app (`owner`) also stops one it found running, since it then
  * takes the place of the app that left it behind.
  */
-export async function connectionFor(
-  config: Config,
-  logger: Logger,
-  owner = false,
-): Promise<{ url: string; stopServer: () => Promise<void> }> {
+export async function connectionFor(config: Config, logger: Logger, owner = false): Promise<{ url: string; stopServer: () => Promise<void> }> {
   if (config.databaseUrl) return { url: config.databaseUrl, stopServer: async () => {} };
   const started = Date.now();
   const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);

@@ -56,8 +56,15 @@ export async function startEmbeddedPostgres(dataDir: string, port?: number): Pro
   const chosenPort = port ?? (await freePort());
   try {
     await asUser(owner, bin.pg_ctl, [
-      'start', '--wait', '--timeout=60', '--pgdata', clusterDir, '--log', path.join(clusterDir, 'server.log'),
-      '--options', `-c listen_addresses=127.0.0.1 -c port=${chosenPort} -c unix_socket_directories=''`,
+      'start',
+      '--wait',
+      '--timeout=60',
+      '--pgdata',
+      clusterDir,
+      '--log',
+      path.join(clusterDir, 'server.log'),
+      '--options',
+      `-c listen_addresses=127.0.0.1 -c port=${chosenPort} -c unix_socket_directories=''`,
     ]);
   } catch (err) {
     // Another Postbag process on this folder may have started the server a moment before.
@@ -103,7 +110,13 @@ async function initCluster(bin: Binaries, owner: Owner | null, dataDir: string, 
   // initdb wants an empty folder: create the cluster one level down, then lift it into place.
   const cluster = path.join(staging, 'cluster');
   await asUser(owner, bin.initdb, [
-    '--pgdata', cluster, '--username=postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale',
+    '--pgdata',
+    cluster,
+    '--username=postgres',
+    '--auth=scram-sha-256',
+    `--pwfile=${pwfile}`,
+    '--encoding=UTF8',
+    '--no-locale',
   ]).catch((err: Error) => {
     const hint = owner ? `\nPostbag runs as root, so PostgreSQL runs as the "postgres" user: every folder above ${dataDir} must let it in (o+x).` : '';
     throw new Error(`Could not create the embedded PostgreSQL in ${dataDir}: ${err.message}${hint}`);

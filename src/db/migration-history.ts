@@ -33,7 +33,11 @@ export type AppliedRow = HistoryRow & { finished_at: Date };
 export const isFailed = (row: HistoryRow) => row.finished_at === null && row.rolled_back_at === null;
 export const isApplied = (row: HistoryRow): row is AppliedRow => row.finished_at !== null && row.rolled_back_at === null;
 
-const when = (date: Date) => date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+const when = (date: Date) =>
+  date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 
 /** The database's error as psql shows it, with the line of the script it points at (when it does). */
 export function databaseMessage(err: DatabaseError, sql: string): string {
@@ -76,7 +80,12 @@ export function blockedByFailed(failed: HistoryRow[], migrationsDir: string): Mi
       `Migration ${row.migration_name} failed (${when(row.started_at)}), and no migration is applied until it is marked rolled back.\n` +
       (row.logs?.trim() || '(no error was recorded)'),
   );
-  return new MigrationError(`${reports.join('\n\n')}\n\n${whatToDo(failed.map((row) => row.migration_name), migrationsDir)}`);
+  return new MigrationError(
+    `${reports.join('\n\n')}\n\n${whatToDo(
+      failed.map((row) => row.migration_name),
+      migrationsDir,
+    )}`,
+  );
 }
 
 /** Prisma's P3005: tables without a migration history belong to something else. */
@@ -91,7 +100,9 @@ export function notEmpty(tables: string[]): MigrationError {
 export function cannotRollBack(name: string, attempts: HistoryRow[]): MigrationError {
   const applied = attempts.find(isApplied);
   if (applied) {
-    return new MigrationError(`Migration ${name} was applied (${when(applied.finished_at)}) and has not failed: only a failed migration can be marked rolled back.`);
+    return new MigrationError(
+      `Migration ${name} was applied (${when(applied.finished_at)}) and has not failed: only a failed migration can be marked rolled back.`,
+    );
   }
   if (attempts.length > 0) {
     return new MigrationError(`Migration ${name} is already marked rolled back: start Postbag (or run postbag migrate) to apply it again.`);
@@ -113,7 +124,9 @@ export function historyWarnings(files: MigrationFile[], applied: AppliedRow[], m
   return applied.flatMap((row) => {
     const file = byName.get(row.migration_name);
     if (!file) {
-      return [`The database has migration ${row.migration_name} (applied ${when(row.finished_at)}), which ${migrationsDir} lacks: a newer Postbag probably applied it. Carrying on.`];
+      return [
+        `The database has migration ${row.migration_name} (applied ${when(row.finished_at)}), which ${migrationsDir} lacks: a newer Postbag probably applied it. Carrying on.`,
+      ];
     }
     if (file.checksum !== row.checksum) {
       return [

@@ -66,7 +66,10 @@ export async function readMigrationFiles(dir: string): Promise<MigrationFile[]> 
     if (err.code === 'ENOENT') return []; // no migration written yet
     throw err;
   });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const file = path.join(dir, name, 'migration.sql');

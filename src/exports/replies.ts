@@ -78,7 +78,15 @@ async function* replyBatches(db: Db, survey: Survey, which: ExportedReplies): As
       displayName: row.display_name,
       contact: row.contact,
       consentQuote: row.consent_quote,
-      answers: row.answers.map(([questionId, scope, value, isOther, nameKey, original, originalQuestionId]) => ({ questionId, scope, value, isOther, nameKey, original, originalQuestionId })),
+      answers: row.answers.map(([questionId, scope, value, isOther, nameKey, original, originalQuestionId]) => ({
+        questionId,
+        scope,
+        value,
+        isOther,
+        nameKey,
+        original,
+        originalQuestionId,
+      })),
     }));
     if (replies.length > 0) yield replies;
     if (replies.length < BATCH) return;

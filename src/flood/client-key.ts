@@ -24,7 +24,9 @@ export class ClientKeys {
       // A failed read (the database away) is not remembered: the next request tries again.
       this.#key.catch(() => (this.#key = null));
     }
-    return createHmac('sha256', await this.#key).update(networkOf(address)).digest('base64url');
+    return createHmac('sha256', await this.#key)
+      .update(networkOf(address))
+      .digest('base64url');
   }
 }
 

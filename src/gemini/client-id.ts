@@ -16,6 +16,8 @@ export function geminiClientHasher(db: Db): (fingerprint: string) => Promise<str
       key = null; // a database failure is not kept: the next request tries again
       throw err;
     });
-    return createHmac('sha256', await key).update(fingerprint.toUpperCase()).digest('hex');
+    return createHmac('sha256', await key)
+      .update(fingerprint.toUpperCase())
+      .digest('hex');
   };
 }

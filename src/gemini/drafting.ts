@@ -49,7 +49,10 @@ export const questionPage: Handler = async (context) => {
   const next = steps[index + 1];
 
   // No "of N": the options picked decide how many questions follow.
-  const doc = new GemtextDocument().heading(1, survey.title).blank().heading(2, `Question ${index + 1}`);
+  const doc = new GemtextDocument()
+    .heading(1, survey.title)
+    .blank()
+    .heading(2, `Question ${index + 1}`);
   writeQuestion(doc, step, await suggestionsFor(context, step));
   if (answered) writeAnswer(doc.blank().text('Your answer now:'), survey, step, reading.reply);
   doc.blank().link(`${base}/q/${step.key}/answer`, answered ? 'Change this answer' : 'Answer');

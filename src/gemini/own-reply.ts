@@ -47,7 +47,9 @@ export const replyPage: Handler = async (context) => {
   if (link === null) doc.text('Found by your client certificate.');
   else {
     doc.blank().heading(2, 'Your private link');
-    doc.text('Keep it to see, change or delete your reply later: bookmark it. Anyone who has it can do the same. Postbag keeps only a hash of it: a lost link cannot be found again.');
+    doc.text(
+      'Keep it to see, change or delete your reply later: bookmark it. Anyone who has it can do the same. Postbag keeps only a hash of it: a lost link cannot be found again.',
+    );
     doc.link(link, link);
   }
   doc.blank().heading(2, 'Your answers');

@@ -66,7 +66,7 @@ export function readTarget(line: Buffer, hostname: string): ReadTarget {
   const port = host[2] ? `:${host[2]}` : '';
   const segments = (path === '' ? '/' : path).slice(1).split('/').map(decodeLeniently);
   const input = query === undefined ? null : decodeLeniently(query);
-  if (segments.includes(null) || input === null && query !== undefined) {
+  if (segments.includes(null) || (input === null && query !== undefined)) {
     return refuse(badRequest('The request is not UTF-8 text once %-decoded'));
   }
   return {

@@ -78,5 +78,9 @@ export function answerStep(survey: Survey, fields: FormFields, step: Step, given
 }
 
 export function stepError(step: Step, errors: FieldErrors): string | null {
-  return stepFields(step).map((field) => errors[field]).find((message) => message !== undefined) ?? null;
+  return (
+    stepFields(step)
+      .map((field) => errors[field])
+      .find((message) => message !== undefined) ?? null
+  );
 }

@@ -30,7 +30,9 @@ const actions = new Set(['edit', 'delete']);
  */
 export function redactUrl(target: string): string {
   // Decoded first, so that an escaped `?` or `#` (`/r%3F<secret>`) cuts the target too.
-  const path = percentDecoded(target).replace(/[?#].*$/s, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/\\]*@/i, '$1');
+  const path = percentDecoded(target)
+    .replace(/[?#].*$/s, '')
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/\\]*@/i, '$1');
   const parts = path.split(/([/\\])/);
   let secretFollows = false;
   for (let i = 0; i < parts.length; i += 2) {
@@ -64,7 +66,11 @@ export function requestLogger(logger: Logger) {
     genReqId: () => randomUUID(),
     serializers: {
       // originalUrl: inside a router mounted at /admin, req.url has lost its prefix.
-      req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.originalUrl ?? req.url ?? '') }),
+      req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.originalUrl ?? req.url ?? ''),
+      }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),

@@ -41,10 +41,7 @@ export async function listQueue(db: Db, query: QueueQuery) {
     // LIKE wildcards typed by the author are searched for, not used as wildcards.
     const contains = query.q.replace(/[\\%_]/g, '\\$&');
     and.push({
-      OR: [
-        { answers: { some: { value: { contains, mode: 'insensitive' } } } },
-        { displayName: { contains, mode: 'insensitive' } },
-      ],
+      OR: [{ answers: { some: { value: { contains, mode: 'insensitive' } } } }, { displayName: { contains, mode: 'insensitive' } }],
     });
   }
   if (query.after) {

@@ -18,10 +18,19 @@ const cursor = z
 export const queueQuery = z.object({
   status: z.enum(statuses).catch('pending'),
   // Control characters cannot be in any stored answer (and PostgreSQL refuses NUL in text).
-  q: z.string().trim().max(200).regex(/^[^\p{Cc}]*$/u).catch(''),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .regex(/^[^\p{Cc}]*$/u)
+    .catch(''),
   order: z.enum(['newest', 'oldest']).catch('newest'),
   /** One survey's replies only (its slug); all surveys' when absent. */
-  survey: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional().catch(undefined),
+  survey: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/)
+    .optional()
+    .catch(undefined),
   // Only Postbag's own "next page" links carry a cursor: any other is refused (400), not guessed at.
   after: cursor.optional(),
 });
@@ -47,7 +56,10 @@ export const moderateForm = z.preprocess(
       ids: z.array(id).max(500).default([]),
       decisions: z.record(id, status).default({}),
       // Where the author decided: the queue (with its query) or one reply's page.
-      back: z.string().regex(/^\/admin\/replies(\?[\w=&%.~:+-]*|\/[0-9a-f-]{36})?$/).catch('/admin/replies'),
+      back: z
+        .string()
+        .regex(/^\/admin\/replies(\?[\w=&%.~:+-]*|\/[0-9a-f-]{36})?$/)
+        .catch('/admin/replies'),
     })
     .transform(({ action, ids, decisions, back }) => {
       if (action === 'decide') return { decisions: new Map(Object.entries(decisions)), back };

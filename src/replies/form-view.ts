@@ -29,9 +29,7 @@ export interface Problem {
   fix: string | null;
 }
 
-export type Block =
-  | { type: 'question'; field: FieldView }
-  | { type: 'group'; legend: string; optionId: string; fields: FieldView[] };
+export type Block = { type: 'question'; field: FieldView } | { type: 'group'; legend: string; optionId: string; fields: FieldView[] };
 
 export interface FormView {
   survey: Survey;
@@ -114,7 +112,12 @@ function problemOf(fields: FieldView[], values: FormFields, name: string, messag
     return [[name, { text: `You ${what} but did not tick ${about.option.label}: ${tick}.`, href, fix: `${tick[0]!.toUpperCase()}${tick.slice(1)}` }]];
   }
   if (q.required && !given(name) && !(q.kind === 'choice' && given(field.otherName))) {
-    const how = q.kind === 'choice' ? (q.multiple ? 'tick at least one' : 'pick one') + (q.other ? ', or type one in' : '') : q.kind === 'names' ? 'name at least one' : 'write a few words';
+    const how =
+      q.kind === 'choice'
+        ? (q.multiple ? 'tick at least one' : 'pick one') + (q.other ? ', or type one in' : '')
+        : q.kind === 'names'
+          ? 'name at least one'
+          : 'write a few words';
     return [[name, { text: `“${q.label}” needs an answer: ${how}.`, href: `#${first}`, fix: null }]];
   }
   return [[name, { text: `${q.label}${about ? ` (${about.option.label})` : ''}: ${message}`, href: `#${first}`, fix: null }]];

@@ -29,7 +29,9 @@ const SECRET_PARAM = /^[A-Za-z0-9_-]{43}$/;
 
 const unavailable = {
   status: 503,
-  errors: { form: 'Postbag cannot reach its database right now, so nothing was stored yet. Everything you typed is still here: please send it again in a minute.' },
+  errors: {
+    form: 'Postbag cannot reach its database right now, so nothing was stored yet. Everything you typed is still here: please send it again in a minute.',
+  },
   retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
 };
 
@@ -56,7 +58,14 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
   }
 
   /** The outcome of a send: to the private link, or the form again with what was typed. */
-  async function answer(res: Response, survey: Survey, fields: FormFields, editing: Editing | null, receiving: Promise<Received<{ secret: string }>>, thanks: string) {
+  async function answer(
+    res: Response,
+    survey: Survey,
+    fields: FormFields,
+    editing: Editing | null,
+    receiving: Promise<Received<{ secret: string }>>,
+    thanks: string,
+  ) {
     const outcome = await receiving.catch((err: unknown) => {
       if (isDatabaseUnavailable(err)) return { stored: false as const, ...unavailable };
       throw err;

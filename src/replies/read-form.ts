@@ -94,7 +94,9 @@ export function readReplyFields(survey: Survey, fields: FormFields): { reply: Re
     const optionOf = new Map(question.options.flatMap((o) => [[nameKey(o.label), o.id] as const, [nameKey(o.id), o.id] as const]));
     const typed = question.other && scope === '' ? readOthers(question, fields, errors) : [];
     const others = typed.filter((name) => !optionOf.has(nameKey(name)));
-    const chosen = [...new Set([...readChoice(question, fields.get(field) ?? [], field, errors), ...typed.flatMap((name) => optionOf.get(nameKey(name)) ?? [])])];
+    const chosen = [
+      ...new Set([...readChoice(question, fields.get(field) ?? [], field, errors), ...typed.flatMap((name) => optionOf.get(nameKey(name)) ?? [])]),
+    ];
     if (!question.multiple && chosen.length + others.length > 1) errors[field] ??= 'Please pick only one.';
     chosen.forEach((optionId) => add(optionId, false, null));
     others.forEach((name) => add(name, true, nameKey(name)));

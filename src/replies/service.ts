@@ -71,10 +71,22 @@ export const insertReplySql = `
 export function insertReplyParams(surveySlug: string, secretHash: string, reply: ReplyInput, placement: Placement, origin: ReplyOrigin): unknown[] {
   const { answers } = reply;
   return [
-    surveySlug, placement.status, secretHash, reply.displayName, reply.contact, reply.consentQuote, placement.holdReasons,
-    placement.status === 'approved' ? new Date() : null, origin.channel, origin.geminiClient ?? null,
-    answers.map((a) => a.questionId), answers.map((a) => a.scope), answers.map((a) => a.position),
-    answers.map((a) => a.value), answers.map((a) => a.isOther), answers.map((a) => a.nameKey),
+    surveySlug,
+    placement.status,
+    secretHash,
+    reply.displayName,
+    reply.contact,
+    reply.consentQuote,
+    placement.holdReasons,
+    placement.status === 'approved' ? new Date() : null,
+    origin.channel,
+    origin.geminiClient ?? null,
+    answers.map((a) => a.questionId),
+    answers.map((a) => a.scope),
+    answers.map((a) => a.position),
+    answers.map((a) => a.value),
+    answers.map((a) => a.isOther),
+    answers.map((a) => a.nameKey),
   ];
 }
 

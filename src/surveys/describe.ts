@@ -26,9 +26,7 @@ export interface DescribedAnswer {
 }
 
 export function describeAnswers(survey: Survey, answers: readonly AnswerLike[]): DescribedAnswer[] {
-  const optionLabels = new Map(
-    survey.questions.flatMap((q) => (q.kind === 'choice' ? q.options.map((o) => [`${q.id}/${o.id}`, o.label] as const) : [])),
-  );
+  const optionLabels = new Map(survey.questions.flatMap((q) => (q.kind === 'choice' ? q.options.map((o) => [`${q.id}/${o.id}`, o.label] as const) : [])));
   return survey.questions.flatMap((question) =>
     scopesOf(survey, question).flatMap((scope) => {
       const values = answers

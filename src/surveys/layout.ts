@@ -16,8 +16,7 @@ export function scopesOf(survey: Survey, question: Question): string[] {
 }
 
 export type LayoutItem =
-  | { type: 'question'; question: Question }
-  | { type: 'group'; target: ChoiceQuestion; option: ChoiceQuestion['options'][number]; questions: Question[] };
+  { type: 'question'; question: Question } | { type: 'group'; target: ChoiceQuestion; option: ChoiceQuestion['options'][number]; questions: Question[] };
 
 export function surveyLayout(survey: Survey): LayoutItem[] {
   const items: LayoutItem[] = [];

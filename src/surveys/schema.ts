@@ -7,9 +7,7 @@
 // question (`each`), e.g. "which clients do you use for Matrix?".
 import { z } from 'zod';
 
-const id = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or dashes, starting with a letter');
+const id = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be 1-40 lowercase letters, digits or dashes, starting with a letter');
 const label = z.string().trim().min(1).max(300);
 
 const catalogEntry = z.union([
@@ -33,7 +31,10 @@ const choiceQuestion = z
     multiple: z.boolean().default(false),
     options: z.array(z.object({ id, label }).strict()).min(1).max(30),
     /** Lets the reader type in options the list lacks, matched against the catalog kind given. */
-    other: z.object({ label, max: z.number().int().min(1).max(10).default(3), catalog: id }).strict().optional(),
+    other: z
+      .object({ label, max: z.number().int().min(1).max(10).default(3), catalog: id })
+      .strict()
+      .optional(),
   })
   .strict();
 

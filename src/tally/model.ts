@@ -48,9 +48,7 @@ export interface QuoteSection {
 
 export type Section = CountSection | QuoteSection;
 
-export type Block =
-  | { type: 'section'; section: Section }
-  | { type: 'group'; label: string; readers: number; percent: number; sections: Section[] };
+export type Block = { type: 'section'; section: Section } | { type: 'group'; label: string; readers: number; percent: number; sections: Section[] };
 
 export interface Tally {
   slug: string;
@@ -157,7 +155,9 @@ function combinationLabels(question: ChoiceQuestion, row: CombinationRow): strin
   const options = question.options.map((option) => optionItem(option.id));
   return row.items
     .map((item, i) => ({ position: options.indexOf(item), label: itemLabel(question, item, row.labels[i] ?? item) }))
-    .sort((a, b) => (a.position === -1 ? options.length : a.position) - (b.position === -1 ? options.length : b.position) || a.label.localeCompare(b.label, 'en'))
+    .sort(
+      (a, b) => (a.position === -1 ? options.length : a.position) - (b.position === -1 ? options.length : b.position) || a.label.localeCompare(b.label, 'en'),
+    )
     .map(({ label }) => label);
 }
 

@@ -54,7 +54,10 @@ describe('the author, in a browser without JavaScript', { skip: skipWithoutBrows
     const answers = await boxOf(page, 'article.reply .answers');
     const decisions = await boxOf(page, 'article.reply .decide');
     const whole = replies.filter((r) => r.top >= 0 && r.bottom <= bar!.top);
-    assert.ok(whole.length >= 4, `${whole.length} replies show whole above the bar (tops ${replies.map((r) => Math.round(r.top)).join(',')}, bar at ${bar!.top})`);
+    assert.ok(
+      whole.length >= 4,
+      `${whole.length} replies show whole above the bar (tops ${replies.map((r) => Math.round(r.top)).join(',')}, bar at ${bar!.top})`,
+    );
     for (let i = 0; i < whole.length; i++) {
       assert.ok(decisions[i]!.left >= answers[i]!.right && decisions[i]!.top < answers[i]!.bottom, `reply ${i + 1}: the decision sits beside the answers`);
     }

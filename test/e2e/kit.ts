@@ -61,7 +61,15 @@ async function startHarness(app: Express): Promise<Harness> {
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   mkdirSync(screenshotDir, { recursive: true });
   return {
@@ -137,7 +145,9 @@ export async function inspect(h: Harness, page: Page, name: string): Promise<voi
 }
 
 function describe(v: Violation): string {
-  const where = v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}${n.failureSummary ? ` (${n.failureSummary.split('\n').slice(1).join(' ').trim()})` : ''}`);
+  const where = v.nodes
+    .slice(0, 3)
+    .map((n) => `${n.target.join(' ')}${n.failureSummary ? ` (${n.failureSummary.split('\n').slice(1).join(' ').trim()})` : ''}`);
   return `${v.id} [${v.impact}] ×${v.nodes.length}: ${v.help} — ${where.join('; ')}`;
 }
 
@@ -155,10 +165,12 @@ function isOpaque(css: string): boolean {
 /** WCAG 2 contrast ratio of two opaque colours. */
 export function contrast(a: string, b: string): number {
   const luminance = (css: string) => {
-    const [r, g, bl] = parseColour(css).slice(0, 3).map((c) => {
-      const s = c / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    });
+    const [r, g, bl] = parseColour(css)
+      .slice(0, 3)
+      .map((c) => {
+        const s = c / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
   };
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);

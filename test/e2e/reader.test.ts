@@ -40,7 +40,9 @@ describe('a reader, in a browser without JavaScript', { skip: skipWithoutBrowser
     await page.getByLabel('XMPP', { exact: true }).check();
     await page.getByLabel('Why do you use them?').fill('Rooms for every club I am in.');
     await send(page);
-    const fix = summary(page).getByRole('link', { name: /You named Matrix clients but did not tick Matrix: tick Matrix under “Which of these messengers do you use\?”/ });
+    const fix = summary(page).getByRole('link', {
+      name: /You named Matrix clients but did not tick Matrix: tick Matrix under “Which of these messengers do you use\?”/,
+    });
     assert.equal(await fix.getAttribute('href'), '#f-messengers-matrix', 'the summary links to the box to tick');
     assert.equal(await page.locator('#e-f-clients-matrix a').getAttribute('href'), '#f-messengers-matrix', 'so does the message by the field');
     assert.equal(await page.getByLabel('Matrix client 1').inputValue(), 'Elemnt', 'what was typed is kept');
@@ -58,7 +60,10 @@ describe('a reader, in a browser without JavaScript', { skip: skipWithoutBrowser
     await inspect(h, page, 'reply-sent');
 
     // The author corrects the spelling and publishes the reply.
-    const reply = await t.db.reply.findFirstOrThrow({ where: { contact: null, displayName: null, consentQuote: true, status: 'pending' }, include: { answers: true } });
+    const reply = await t.db.reply.findFirstOrThrow({
+      where: { contact: null, displayName: null, consentQuote: true, status: 'pending' },
+      include: { answers: true },
+    });
     const typo = reply.answers.find((a) => a.value === 'Elemnt')!;
     assert.equal(await correctAnswer(t.db, t.surveys.get('leaving-session')!, { replyId: reply.id, answerId: typo.id, value: 'Element' }), null);
     await t.db.reply.update({ where: { id: reply.id }, data: { status: 'approved' } });
@@ -107,7 +112,11 @@ describe('a reader, in a browser without JavaScript', { skip: skipWithoutBrowser
     await page.goto(`${h.base}/s/leaving-session`);
     for (const scheme of schemes) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const target of [page.getByRole('link', { name: 'What readers answered so far' }), page.getByLabel('Why do you use them?'), page.getByRole('button', { name: 'Send my reply' })]) {
+      for (const target of [
+        page.getByRole('link', { name: 'What readers answered so far' }),
+        page.getByLabel('Why do you use them?'),
+        page.getByRole('button', { name: 'Send my reply' }),
+      ]) {
         await target.focus();
         const ring = await page.evaluate<{ colour: string; style: string; width: string; page: string }>(
           `(() => { const s = getComputedStyle(document.activeElement); return { colour: s.outlineColor, style: s.outlineStyle, width: s.outlineWidth, page: getComputedStyle(document.documentElement).backgroundColor }; })()`,

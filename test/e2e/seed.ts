@@ -29,7 +29,13 @@ const seeds: Seed[] = [
     contact: 'ada@example.org',
     quote: true,
   },
-  { status: 'pending', messengers: ['deltachat'], why: 'Everyone I know already has e-mail.', clients: { deltachat: ['Delta Chat'] }, provider: { deltachat: 'nine.testrun.org' } },
+  {
+    status: 'pending',
+    messengers: ['deltachat'],
+    why: 'Everyone I know already has e-mail.',
+    clients: { deltachat: ['Delta Chat'] },
+    provider: { deltachat: 'nine.testrun.org' },
+  },
   { status: 'pending', messengers: ['xmpp'], clients: { xmpp: ['Gajim', 'Dino'] }, name: 'kit', quote: true },
   {
     status: 'pending',
@@ -38,7 +44,12 @@ const seeds: Seed[] = [
     clients: { matrix: ['Elemnt Nightly'] },
     provider: { matrix: 'matrix.org' },
   },
-  { status: 'pending', messengers: ['matrix', 'deltachat'], why: 'Work uses Matrix, my parents Delta Chat.', clients: { matrix: ['Element X'], deltachat: ['ArcaneChat'] } },
+  {
+    status: 'pending',
+    messengers: ['matrix', 'deltachat'],
+    why: 'Work uses Matrix, my parents Delta Chat.',
+    clients: { matrix: ['Element X'], deltachat: ['ArcaneChat'] },
+  },
   { status: 'pending', messengers: ['xmpp'], why: 'I run Prosody for my family since 2015.', clients: { xmpp: ['Monal'] } },
   {
     status: 'approved',
@@ -59,7 +70,9 @@ export async function seedReplies(db: Db): Promise<void> {
       ...seed.messengers.map((value) => ({ questionId: 'messengers', value })),
       ...(seed.why ? [{ questionId: 'why', value: seed.why }] : []),
       ...(seed.compare ? [{ questionId: 'compare', value: seed.compare }] : []),
-      ...Object.entries(seed.clients ?? {}).flatMap(([scope, names]) => names.map((value) => ({ questionId: 'clients', scope, value, nameKey: nameKey(value) }))),
+      ...Object.entries(seed.clients ?? {}).flatMap(([scope, names]) =>
+        names.map((value) => ({ questionId: 'clients', scope, value, nameKey: nameKey(value) })),
+      ),
       ...Object.entries(seed.provider ?? {}).map(([scope, value]) => ({ questionId: 'provider', scope, value, nameKey: nameKey(value) })),
     ];
     const reply = await storeReply(db, {
@@ -68,6 +81,9 @@ export async function seedReplies(db: Db): Promise<void> {
       ...(seed.name ? { displayName: seed.name } : {}),
       createdAt: new Date(Date.UTC(2026, 10, 20, 9, minute++ * 7)),
     });
-    await db.reply.update({ where: { id: reply.id }, data: { contact: seed.contact ?? null, consentQuote: seed.quote ?? false, moderatedAt: new Date(Date.UTC(2026, 10, 21)) } });
+    await db.reply.update({
+      where: { id: reply.id },
+      data: { contact: seed.contact ?? null, consentQuote: seed.quote ?? false, moderatedAt: new Date(Date.UTC(2026, 10, 21)) },
+    });
   }
 }

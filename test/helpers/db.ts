@@ -52,11 +52,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     // its survey's tally version). Sequences run on, so a kept row's id is never handed out again.
     reset: async () => {
       const empty = () => tables.map((table) => db.$executeRawUnsafe(`DELETE FROM ${table}`));
-      await db.$transaction([
-        ...empty(),
-        ...empty(),
-        ...kept.map((table) => db.$executeRawUnsafe(`INSERT INTO "${table}" SELECT * FROM ${KEPT}."${table}"`)),
-      ]);
+      await db.$transaction([...empty(), ...empty(), ...kept.map((table) => db.$executeRawUnsafe(`INSERT INTO "${table}" SELECT * FROM ${KEPT}."${table}"`))]);
     },
     drop: async () => {
       await db.$disconnect();

@@ -93,7 +93,10 @@ function chosenTypes(calls: Calls): { type: GemtextLineType; blank: boolean }[] 
 /** Writes the tally both ways and checks every line read back is of the type the exporter chose. */
 export function assertExporterChoseEveryLine(tally: Tally): { page: string; section: string } {
   const written = { page: '', section: '' };
-  for (const [form, write] of [['page', tallyPage], ['section', tallySection]] as const) {
+  for (const [form, write] of [
+    ['page', tallyPage],
+    ['section', tallySection],
+  ] as const) {
     const { doc, calls } = recordingDocument();
     const source = write(tally, doc);
     const read = parseGemtext(source);

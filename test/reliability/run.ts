@@ -54,7 +54,9 @@ async function finish(exitCode: number, reason?: string): Promise<never> {
   };
   const seconds = Math.round((performance.now() - started) / 1000);
   console.log(`\n${markdownTable(rows)}\n`);
-  console.log(`${kept} promises kept, ${failed} broken; ${seconds} s; seed ${seed}${flags.quick ? '; --quick' : ''}; ${machine.cpus} CPUs, Node ${machine.node}, PostgreSQL ${machine.postgres}, load average now ${machine.loadAverage.join(' ')}`);
+  console.log(
+    `${kept} promises kept, ${failed} broken; ${seconds} s; seed ${seed}${flags.quick ? '; --quick' : ''}; ${machine.cpus} CPUs, Node ${machine.node}, PostgreSQL ${machine.postgres}, load average now ${machine.loadAverage.join(' ')}`,
+  );
   const results = { date: new Date().toISOString(), quick: flags.quick, seed, seconds, machine, rows };
   await writeFile(path.join(projectDir, 'test', 'reliability', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   process.exit(failed > 0 ? 1 : exitCode);
@@ -63,7 +65,12 @@ async function finish(exitCode: number, reason?: string): Promise<never> {
 const watchdog = setTimeout(() => void finish(1, `stopped after ${TIME_BOUND_MS / 60_000} minutes, in the middle of a scenario`), TIME_BOUND_MS - 20_000);
 process.once('SIGINT', () => void finish(130, 'interrupted (SIGINT)'));
 
-console.log(`Reliability run: ${chosen.join(', ')}${flags.quick ? ' (quick)' : ''}; fast-check seed ${seed}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `Reliability run: ${chosen.join(', ')}${flags.quick ? ' (quick)' : ''}; fast-check seed ${seed}; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 cluster = await startCluster();
 for (const name of chosen) {
   const scenarioStarted = performance.now();
@@ -73,7 +80,15 @@ for (const name of chosen) {
     rows.push(...scenarioRows);
     for (const r of scenarioRows) console.log(`${verdict(r).padEnd(6)} ${r.promise}: ${r.figure}`);
   } catch (err) {
-    rows.push({ scenario: name, promise: 'the scenario runs to its end', figure: String((err as Error).stack ?? err).split('\n').slice(0, 4).join(' / '), ok: false });
+    rows.push({
+      scenario: name,
+      promise: 'the scenario runs to its end',
+      figure: String((err as Error).stack ?? err)
+        .split('\n')
+        .slice(0, 4)
+        .join(' / '),
+      ok: false,
+    });
     console.log(`FAIL   the scenario did not finish: ${(err as Error).stack ?? String(err)}`);
   }
   console.log(`   (${Math.round((performance.now() - scenarioStarted) / 1000)} s)`);

@@ -18,7 +18,13 @@ describe('carrying a form through sign-in', () => {
   test('carries a form with a token Postbag made, without the token, for as long as an idle session lives', () => {
     const sealed = carrier.seal('/replies/moderate', fields(newCsrfToken(key, now - 3 * 60_000)), now);
     assert.ok(sealed);
-    const expected = { action: '/replies/moderate', fields: new Map([['action', ['approved']], ['ids', ['a', 'b']]]) };
+    const expected = {
+      action: '/replies/moderate',
+      fields: new Map([
+        ['action', ['approved']],
+        ['ids', ['a', 'b']],
+      ]),
+    };
     assert.deepEqual(carrier.open(sealed, now + CARRY_MS), expected);
     assert.equal(carrier.open(sealed, now + CARRY_MS + 1), null, 'too old');
   });

@@ -51,7 +51,8 @@ describe('the configuration', () => {
     assert.equal(loadConfig({ GEMINI_HOSTNAME: 'Capsule.Example.' }).gemini.hostname, 'capsule.example');
     assert.equal(loadConfig({ GEMINI_HOSTNAME: 'bücher.example' }).gemini.hostname, 'xn--bcher-kva.example');
     assert.equal(loadConfig({ GEMINI_HOSTNAME: '::1' }).gemini.hostname, '::1');
-    for (const bad of ['two words', 'capsule.example/path', 'gemini://capsule.example']) assert.match(refused({ GEMINI_HOSTNAME: bad }), /GEMINI_HOSTNAME/, bad);
+    for (const bad of ['two words', 'capsule.example/path', 'gemini://capsule.example'])
+      assert.match(refused({ GEMINI_HOSTNAME: bad }), /GEMINI_HOSTNAME/, bad);
   });
 
   test('wants both of GEMINI_CERT and GEMINI_KEY, or neither', () => {

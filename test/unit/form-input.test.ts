@@ -11,7 +11,15 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 describe('parseFormBody', () => {
   test('decodes what browsers send, keeping repeated fields in order', () => {
     const fields = parseFormBody(bytes('a=1&b=caf%C3%A9+au+lait&a=2&empty=&flag'));
-    assert.deepEqual([...fields], [['a', ['1', '2']], ['b', ['café au lait']], ['empty', ['']], ['flag', ['']]]);
+    assert.deepEqual(
+      [...fields],
+      [
+        ['a', ['1', '2']],
+        ['b', ['café au lait']],
+        ['empty', ['']],
+        ['flag', ['']],
+      ],
+    );
   });
 
   test('agrees with URLSearchParams on every well-formed body', () => {
@@ -35,7 +43,10 @@ describe('parseFormBody', () => {
     ['raw non-ASCII bytes', 'a=\u00e9'],
   ] as const) {
     test(`refuses ${name} with a 400`, () => {
-      assert.throws(() => parseFormBody(bytes(body)), (err) => err instanceof BadRequest && err.status === 400);
+      assert.throws(
+        () => parseFormBody(bytes(body)),
+        (err) => err instanceof BadRequest && err.status === 400,
+      );
     });
   }
 

@@ -30,7 +30,16 @@ describe('the form token', () => {
     const [time = '', secret = '', mac = ''] = token.split('.');
     const older = (Number.parseInt(time, 36) - 100_000).toString(36);
     const otherSecret = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
-    for (const changed of [`${older}.${secret}.${mac}`, `${time}.${otherSecret}.${mac}`, `${time}.${secret}.${mac.slice(0, -1)}`, `${time}.${secret}`, '', token.toUpperCase(), `${token} `, `${token}.x`]) {
+    for (const changed of [
+      `${older}.${secret}.${mac}`,
+      `${time}.${otherSecret}.${mac}`,
+      `${time}.${secret}.${mac.slice(0, -1)}`,
+      `${time}.${secret}`,
+      '',
+      token.toUpperCase(),
+      `${token} `,
+      `${token}.x`,
+    ]) {
       assert.deepEqual(checkToken(key, 'leaving-session', changed, rules, later), { ok: false, problem: 'forged' }, changed);
     }
   });

@@ -47,7 +47,14 @@ describe('the request target', () => {
   });
 
   test('refuses userinfo, fragments, relative URLs and control characters with 59', () => {
-    for (const line of ['gemini://me@capsule.example/', 'gemini://capsule.example/#a', 'gemini://capsule.example/?a#b', '//capsule.example/', '/x', 'gemini://capsule.example/\t']) {
+    for (const line of [
+      'gemini://me@capsule.example/',
+      'gemini://capsule.example/#a',
+      'gemini://capsule.example/?a#b',
+      '//capsule.example/',
+      '/x',
+      'gemini://capsule.example/\t',
+    ]) {
       assert.equal(status(line), 59, line);
     }
   });

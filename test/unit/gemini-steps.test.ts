@@ -11,12 +11,24 @@ const survey = surveyOf([
     label: 'Which pets do you keep?',
     multiple: true,
     required: true,
-    options: [{ id: 'cat', label: 'Cat' }, { id: 'dog', label: 'Dog' }],
+    options: [
+      { id: 'cat', label: 'Cat' },
+      { id: 'dog', label: 'Dog' },
+    ],
     other: { label: 'Others', max: 2, catalog: 'pet' },
   },
   { id: 'why', kind: 'text', label: 'Why?', maxLength: 50 },
   { id: 'names', kind: 'names', label: 'Their names?', each: 'pets', catalog: 'pet-name', max: 2 },
-  { id: 'size', kind: 'choice', label: 'How big?', each: 'pets', options: [{ id: 'small', label: 'Small' }, { id: 'large', label: 'Large' }] },
+  {
+    id: 'size',
+    kind: 'choice',
+    label: 'How big?',
+    each: 'pets',
+    options: [
+      { id: 'small', label: 'Small' },
+      { id: 'large', label: 'Large' },
+    ],
+  },
 ]);
 
 const keysFor = (fields: Record<string, string[]>) => stepsOf(survey, new Map(Object.entries(fields))).steps.map((s) => s.key);

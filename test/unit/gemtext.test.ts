@@ -260,7 +260,8 @@ describe('hostile reader text', () => {
   });
 
   test('flags of England, Scotland and Wales keep their tags, and emoji their joiners', () => {
-    const flags = '🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f} 🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f} 🏴\u{e0067}\u{e0062}\u{e0077}\u{e006c}\u{e0073}\u{e007f}';
+    const flags =
+      '🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f} 🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f} 🏴\u{e0067}\u{e0062}\u{e0077}\u{e006c}\u{e0073}\u{e007f}';
     assert.equal(readerLine(flags), flags);
     assert.equal(readerLine('🏴\u{e0041}\u{e0042}\u{e0043}\u{e007f}'), '🏴', 'not a subdivision code: the tags go');
     assert.equal(readerLine('x\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}'), 'x', 'tags without the flag go');
@@ -355,7 +356,21 @@ describe('GemtextDocument', () => {
 
 describe('parseGemtext', () => {
   test('classifies lines by their first characters only', () => {
-    const source = ['=>gemini://a', '=> gemini://b label text', '# one', '##two', '### three', '####four', '* item', '*\titem', '*bold*', '>quote', ' => text', 'text', ''].join('\n');
+    const source = [
+      '=>gemini://a',
+      '=> gemini://b label text',
+      '# one',
+      '##two',
+      '### three',
+      '####four',
+      '* item',
+      '*\titem',
+      '*bold*',
+      '>quote',
+      ' => text',
+      'text',
+      '',
+    ].join('\n');
     assert.deepEqual(parseGemtext(`${source}\n`), [
       { type: 'link', url: 'gemini://a', label: '' },
       { type: 'link', url: 'gemini://b', label: 'label text' },
@@ -386,15 +401,67 @@ describe('parseGemtext', () => {
 
 describe('properties', () => {
   const hostilePieces = [
-    '=>', '=> ', '=>gemini://x', '#', '##', '###', '*', '* ', '*\t', '>', '```', '`', ' ', '\t',
-    '\r', '\n', '\r\n', '\v', '\f', '\u0085', '\u2028', '\u2029', '\0', '\x1b', '\x1b[31m', '\x1b]8;;gemini://x\x07',
-    '\x9b', '\x7f', '\ufeff', '\u200b', '\u200d', '\u202e', '\u2066', '＝＞', '＃', '｀｀｀', '﹥', '２０２４－０１－０１',
-    '\u00ad', '\u2060', '\u{e0041}', '\u{e007f}', '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}', '⁼', '﹦', '⩵', '\u1fef', '²', 'ｱ',
-    '2024-01-01 ', '👩‍💻', 'e\u0301', '\ud800', '\udc00',
+    '=>',
+    '=> ',
+    '=>gemini://x',
+    '#',
+    '##',
+    '###',
+    '*',
+    '* ',
+    '*\t',
+    '>',
+    '```',
+    '`',
+    ' ',
+    '\t',
+    '\r',
+    '\n',
+    '\r\n',
+    '\v',
+    '\f',
+    '\u0085',
+    '\u2028',
+    '\u2029',
+    '\0',
+    '\x1b',
+    '\x1b[31m',
+    '\x1b]8;;gemini://x\x07',
+    '\x9b',
+    '\x7f',
+    '\ufeff',
+    '\u200b',
+    '\u200d',
+    '\u202e',
+    '\u2066',
+    '＝＞',
+    '＃',
+    '｀｀｀',
+    '﹥',
+    '２０２４－０１－０１',
+    '\u00ad',
+    '\u2060',
+    '\u{e0041}',
+    '\u{e007f}',
+    '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}',
+    '⁼',
+    '﹦',
+    '⩵',
+    '\u1fef',
+    '²',
+    'ｱ',
+    '2024-01-01 ',
+    '👩‍💻',
+    'e\u0301',
+    '\ud800',
+    '\udc00',
   ];
   /** Any code point (lone surrogates included) mixed with the pieces that have caused trouble. */
   const hostileText = fc.string({
-    unit: fc.oneof(fc.constantFrom(...hostilePieces), fc.integer({ min: 0, max: 0x10ffff }).map((cp) => String.fromCodePoint(cp))),
+    unit: fc.oneof(
+      fc.constantFrom(...hostilePieces),
+      fc.integer({ min: 0, max: 0x10ffff }).map((cp) => String.fromCodePoint(cp)),
+    ),
     maxLength: 30,
   });
 
@@ -438,7 +505,10 @@ describe('properties', () => {
     const lines = built.lines.slice(0, -1);
     const found = types(lines);
     const expectOnly = (type: GemtextLineType, count?: number) => {
-      assert.ok(found.every((t) => t === type), `${op.kind} wrote ${found.join(', ')}`);
+      assert.ok(
+        found.every((t) => t === type),
+        `${op.kind} wrote ${found.join(', ')}`,
+      );
       if (count !== undefined) assert.equal(found.length, count);
     };
     switch (op.kind) {

@@ -85,11 +85,11 @@ describe('logged URLs', () => {
 
   test('never log a secret, for any mix of case, escapes, separators and prefixes', () => {
     const maybeEscaped = (text: string) =>
-      fc.array(fc.constantFrom<'plain' | 'upper' | 'lower' | 'twice'>('plain', 'upper', 'lower', 'twice'), { minLength: text.length, maxLength: text.length }).map((ways) =>
-        [...text]
-          .map((c, i) => ({ plain: c, upper: escaped(c), lower: escaped(c, true), twice: escaped(c).replace('%', '%25') })[ways[i]!])
-          .join(''),
-      );
+      fc
+        .array(fc.constantFrom<'plain' | 'upper' | 'lower' | 'twice'>('plain', 'upper', 'lower', 'twice'), { minLength: text.length, maxLength: text.length })
+        .map((ways) =>
+          [...text].map((c, i) => ({ plain: c, upper: escaped(c), lower: escaped(c, true), twice: escaped(c).replace('%', '%25') })[ways[i]!]).join(''),
+        );
     const marker = fc.constantFrom('r', 'R', 'feed', 'FEED', 'Feed').chain(maybeEscaped);
     const secret = fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).chain((value) => maybeEscaped(value).map((written) => ({ value, written })));
     const prefix = fc.constantFrom('', 'http://h', 'HTTPS://u:p@h', 'http://r', '/', '//', '/.', '/x/..', '\\', '/s/x');

@@ -2,14 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pg from 'pg';
-import {
-  blockedByFailed,
-  databaseMessage,
-  historyWarnings,
-  type AppliedRow,
-  type HistoryRow,
-  type MigrationFile,
-} from '../../src/db/migration-history.ts';
+import { blockedByFailed, databaseMessage, historyWarnings, type AppliedRow, type HistoryRow, type MigrationFile } from '../../src/db/migration-history.ts';
 
 function databaseError(fields: Partial<pg.DatabaseError> & { message: string }): pg.DatabaseError {
   return Object.assign(new pg.DatabaseError(fields.message, 0, 'error'), fields);
@@ -47,9 +40,15 @@ describe('blockedByFailed', () => {
       row('20270102000000_b', { finished_at: null, logs: null }),
     ];
     const { message } = blockedByFailed(failed, '/app/prisma/migrations');
-    assert.match(message, /^Migration 20270101000000_a failed \(2026-11-25 07:32:22 UTC\), and no migration is applied until it is marked rolled back\.\nDatabase error:\nERROR: boom\n\n/);
+    assert.match(
+      message,
+      /^Migration 20270101000000_a failed \(2026-11-25 07:32:22 UTC\), and no migration is applied until it is marked rolled back\.\nDatabase error:\nERROR: boom\n\n/,
+    );
     assert.match(message, /Migration 20270102000000_b failed .*\n\(no error was recorded\)/);
-    assert.match(message, /1\. Fix the SQL in \/app\/prisma\/migrations\/20270101000000_a\/migration\.sql and \/app\/prisma\/migrations\/20270102000000_b\/migration\.sql\./);
+    assert.match(
+      message,
+      /1\. Fix the SQL in \/app\/prisma\/migrations\/20270101000000_a\/migration\.sql and \/app\/prisma\/migrations\/20270102000000_b\/migration\.sql\./,
+    );
     assert.match(message, /postbag migrate --rolled-back 20270101000000_a\n.*postbag migrate --rolled-back 20270102000000_b\n/);
   });
 });

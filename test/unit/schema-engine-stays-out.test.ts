@@ -34,7 +34,10 @@ const createMigration = path.join(srcDir, 'db', 'create-migration.ts');
 
 test("no command but `postbag migration` loads Prisma's schema engine (serve and migrate included)", async () => {
   const commands = (await importsOf(path.join(srcDir, 'cli.ts'))).filter((module) => module !== createMigration);
-  assert.ok(commands.some((module) => module.endsWith('server.ts')), 'the check sees what serve loads');
+  assert.ok(
+    commands.some((module) => module.endsWith('server.ts')),
+    'the check sees what serve loads',
+  );
   for (const module of commands) assert.deepEqual(loadsEngine(await loadedWith(module)), [], module);
 });
 

@@ -23,7 +23,10 @@ describe('survey files', () => {
     const survey = surveys.get('leaving-session');
     assert.equal(survey?.title, 'Leaving Session');
     assert.equal(survey?.published, '2026-05-01');
-    assert.deepEqual(survey?.questions.map((q) => q.id), ['messengers', 'why', 'compare', 'clients', 'hosting', 'provider', 'server']);
+    assert.deepEqual(
+      survey?.questions.map((q) => q.id),
+      ['messengers', 'why', 'compare', 'clients', 'hosting', 'provider', 'server'],
+    );
   });
 
   test('a minimal survey gets defaults', () => {
@@ -57,14 +60,20 @@ describe('survey files', () => {
   const choice = { id: 'c', kind: 'choice', label: 'C?', options: [{ id: 'a', label: 'A' }] };
 
   test('refuses a question repeated for something that is not an earlier choice question', () => {
-    assert.match(problem({ ...minimal, questions: [{ id: 'q', kind: 'text', label: 'Q?', each: 'q' }] }), /questions\.0\.each: must name an earlier choice question/);
+    assert.match(
+      problem({ ...minimal, questions: [{ id: 'q', kind: 'text', label: 'Q?', each: 'q' }] }),
+      /questions\.0\.each: must name an earlier choice question/,
+    );
     assert.match(problem({ ...minimal, questions: [{ ...choice, each: 'c' }] }), /questions\.0\.each/, 'not itself');
     const chain = [choice, { ...choice, id: 'd', each: 'c' }, { id: 'e', kind: 'text', label: 'E?', each: 'd' }];
     assert.match(problem({ ...minimal, questions: chain }), /questions\.2\.each: .*asked once/);
   });
 
   test('refuses two options with one id', () => {
-    const options = [{ id: 'a', label: 'A' }, { id: 'a', label: 'Also A' }];
+    const options = [
+      { id: 'a', label: 'A' },
+      { id: 'a', label: 'Also A' },
+    ];
     assert.match(problem({ ...minimal, questions: [{ ...choice, options }] }), /questions\.0\.options\.1\.id: "a" is used by two options/);
   });
 

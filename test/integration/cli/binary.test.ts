@@ -64,7 +64,10 @@ describe('the postbag binary', () => {
     try {
       let ready = false;
       for (let i = 0; i < 100 && !ready; i++) {
-        ready = await fetch(`http://127.0.0.1:${port}/healthz`).then((res) => res.ok, () => false);
+        ready = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (res) => res.ok,
+          () => false,
+        );
         if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       assert.ok(ready, 'it answered /healthz');

@@ -39,8 +39,14 @@ describe('purging', () => {
       await storeReply(t.db, { status: 'spam', createdAt: daysAgo(1), moderatedAt: daysAgo(1) }),
     ];
     const purged = await purge(t.db, { rejectedAfterDays: 30, floodWindowMs: 600_000 });
-    assert.deepEqual(purged.find((p) => p.what === 'rejected and spam replies'), { what: 'rejected and spam replies', count: 3 });
-    assert.deepEqual(await remainingIds(), kept.map((r) => r.id));
+    assert.deepEqual(
+      purged.find((p) => p.what === 'rejected and spam replies'),
+      { what: 'rejected and spam replies', count: 3 },
+    );
+    assert.deepEqual(
+      await remainingIds(),
+      kept.map((r) => r.id),
+    );
     assert.equal(await t.db.answer.count({ where: { replyId: { in: gone.map((r) => r.id) } } }), 0);
     assert.equal(await t.db.answer.count(), kept.length);
   });
@@ -72,7 +78,10 @@ describe('purging', () => {
     ]);
     const keys = (await t.db.signInThrottle.findMany({ orderBy: { key: 'asc' } })).map((row) => row.key);
     assert.deepEqual(keys, ['client:blocked', 'client:counting', 'overall']);
-    assert.deepEqual((await t.db.adminSession.findMany()).map((row) => row.sid), ['live']);
+    assert.deepEqual(
+      (await t.db.adminSession.findMany()).map((row) => row.sid),
+      ['live'],
+    );
   });
 });
 
@@ -93,9 +102,18 @@ test('deletes flood counters whose window is over, daily keys from before yester
     ],
   });
   await purge(t.db, { rejectedAfterDays: 30, floodWindowMs: 600_000 });
-  assert.deepEqual((await t.db.clientLimit.findMany()).map((row) => row.key), ['client:live']);
-  assert.deepEqual((await t.db.setting.findMany({ where: { key: { startsWith: 'client_key:' } }, orderBy: { key: 'asc' } })).map((row) => row.key), [day(-1), day(0)]);
-  assert.deepEqual((await t.db.geminiDraft.findMany()).map((row) => row.token), ['open']);
+  assert.deepEqual(
+    (await t.db.clientLimit.findMany()).map((row) => row.key),
+    ['client:live'],
+  );
+  assert.deepEqual(
+    (await t.db.setting.findMany({ where: { key: { startsWith: 'client_key:' } }, orderBy: { key: 'asc' } })).map((row) => row.key),
+    [day(-1), day(0)],
+  );
+  assert.deepEqual(
+    (await t.db.geminiDraft.findMany()).map((row) => row.token),
+    ['open'],
+  );
 });
 
 describe('postbag purge', () => {

@@ -44,7 +44,17 @@ async function startPostbag(env: Record<string, string> = {}, port?: number): Pr
   const listenOn = port ?? (await freePort());
   const child = spawn(process.execPath, ['bin/postbag.js', 'serve'], {
     cwd: projectDir,
-    env: { ...process.env, DATABASE_URL: t.database.url, PORT: String(listenOn), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT: String(BOUND), GEMINI_PORT: '0', FORM_MIN_SECONDS: '0', CLIENT_REPLY_LIMIT: '1000000/1m', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: t.database.url,
+      PORT: String(listenOn),
+      HOST: '127.0.0.1',
+      SHUTDOWN_TIMEOUT: String(BOUND),
+      GEMINI_PORT: '0',
+      FORM_MIN_SECONDS: '0',
+      CLIENT_REPLY_LIMIT: '1000000/1m',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
@@ -63,12 +73,15 @@ async function startPostbag(env: Record<string, string> = {}, port?: number): Pr
 /** Sends a request over `agent` (kept-alive connections); resolves with the status and the body. */
 function send(agent: http.Agent, port: number, method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: '127.0.0.1', port, method, path, headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {} }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += String(chunk)));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { agent, host: '127.0.0.1', port, method, path, headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {} },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += String(chunk)));
+        res.on('end', () => resolve({ status: res.statusCode!, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -84,7 +97,13 @@ async function answerForm(agent: http.Agent, port: number, why: string): Promise
 
 /** A form post whose body never comes in full: a request that stays in flight. Resolves once the server has it. */
 async function stuckRequest(port: number): Promise<http.ClientRequest> {
-  const stuck = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/admin/sign-in', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '100' } });
+  const stuck = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/admin/sign-in',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '100' },
+  });
   stuck.on('error', () => {});
   await new Promise((resolve) => stuck.write('password=', resolve));
   // A full round trip on another connection, begun after those bytes were sent, lets the server read them.

@@ -9,7 +9,10 @@ import { checksumOf, emptyDatabase, historyRows, migrationsFolder, query } from 
 
 async function projectMigrationNames(): Promise<string[]> {
   const entries = await readdir(projectPaths.migrations, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 describe('applyMigrations on an empty database', () => {
@@ -54,7 +57,10 @@ describe('applyMigrations on an empty database', () => {
 
     // One row per migration, with the values Prisma's engine wrote for a migration it applied.
     const rows = await historyRows(url);
-    assert.deepEqual(rows.map((r) => r.migration_name), names);
+    assert.deepEqual(
+      rows.map((r) => r.migration_name),
+      names,
+    );
     for (const row of rows) {
       assert.equal(row.checksum, await checksumOf(path.join(projectPaths.migrations, row.migration_name, 'migration.sql')));
       assert.match(row.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a random uuid');
@@ -82,7 +88,10 @@ describe('applyMigrations on an empty database', () => {
 
     // One applied everything; the others waited for it and found nothing to do.
     assert.deepEqual(results.map((r) => r.length).sort(), [0, 0, names.length]);
-    assert.deepEqual((await historyRows(url)).map((r) => r.migration_name), names);
+    assert.deepEqual(
+      (await historyRows(url)).map((r) => r.migration_name),
+      names,
+    );
   });
 
   test('refuses a database that has tables but no migration history, and changes nothing there', async () => {

@@ -47,7 +47,10 @@ describe('createMigration', () => {
 
   test('refuses a name that is not lowercase letters, digits and underscores', async () => {
     for (const name of ['Add-Notes', '../escape', '', 'with space']) {
-      await assert.rejects(createMigration('postgresql://unused', name), (err: Error) => err instanceof MigrationError && /lowercase letters/.test(err.message));
+      await assert.rejects(
+        createMigration('postgresql://unused', name),
+        (err: Error) => err instanceof MigrationError && /lowercase letters/.test(err.message),
+      );
     }
   });
 });

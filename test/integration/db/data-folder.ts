@@ -8,10 +8,11 @@ import type { TestContext } from 'node:test';
 import { freePort, startEmbeddedPostgres } from '../../../src/db/embedded.ts';
 import { projectDir } from '../../helpers/app.ts';
 
-export const exists = (file: string) => access(file).then(
-  () => true,
-  () => false,
-);
+export const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * A data folder of the test's own. Afterwards a server still running on it (a test that failed

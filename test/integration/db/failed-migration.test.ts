@@ -98,7 +98,11 @@ describe('a migration that fails', () => {
 });
 
 describe('postbag migrate --rolled-back', () => {
-  const refusal = async (url: string, name: string) => markMigrationRolledBack(url, name).then(() => assert.fail('it marked something'), (err: unknown) => err);
+  const refusal = async (url: string, name: string) =>
+    markMigrationRolledBack(url, name).then(
+      () => assert.fail('it marked something'),
+      (err: unknown) => err,
+    );
 
   test('refuses a migration that applied, one the database never saw, and one already marked', async () => {
     const { url } = await afterAFailure();

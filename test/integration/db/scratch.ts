@@ -50,5 +50,7 @@ export async function migrationsFolder(migrations: Record<string, string>): Prom
 }
 
 export async function checksumOf(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }

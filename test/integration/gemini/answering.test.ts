@@ -23,7 +23,10 @@ describe('answering from a Gemini client', () => {
     assert.equal(reply.contact, 'ada@example.org');
     assert.equal(reply.consentQuote, true);
     const values = (question: string, scope = '') =>
-      reply.answers.filter((a) => a.questionId === question && a.scope === scope).sort((a, b) => a.position - b.position).map((a) => a.value);
+      reply.answers
+        .filter((a) => a.questionId === question && a.scope === scope)
+        .sort((a, b) => a.position - b.position)
+        .map((a) => a.value);
     assert.deepEqual(values('messengers'), ['matrix', 'deltachat', 'Signal']);
     assert.deepEqual(values('why'), ['Rooms and bridges.\nAnd it is federated.']);
     assert.deepEqual(values('clients', 'matrix'), ['Element', 'Nheko']);
@@ -39,7 +42,10 @@ describe('answering from a Gemini client', () => {
     await t.db.reply.updateMany({ data: { status: 'approved' } });
     const page = await gemini.get(link);
     assert.equal(page.status, 20);
-    assert.ok(linksOf(page.body).some(([url]) => url === `gemini://localhost${link}`), 'the full private link is on the page');
+    assert.ok(
+      linksOf(page.body).some(([url]) => url === `gemini://localhost${link}`),
+      'the full private link is on the page',
+    );
     assert.match(page.body, /^ Status: published in the tally\./m);
 
     const change = linksOf(page.body).find(([url]) => url === `${link}/q/why/change`);
@@ -50,7 +56,10 @@ describe('answering from a Gemini client', () => {
 
     const reply = await t.db.reply.findFirstOrThrow({ include: { answers: true } });
     assert.equal(reply.status, 'pending');
-    assert.deepEqual(reply.answers.filter((a) => a.questionId === 'why').map((a) => a.value), ['Bridges to everything.']);
+    assert.deepEqual(
+      reply.answers.filter((a) => a.questionId === 'why').map((a) => a.value),
+      ['Bridges to everything.'],
+    );
     assert.equal(reply.answers.filter((a) => a.questionId === 'clients').length, 3, 'the other answers are kept');
     assert.match((await gemini.get(link)).body, /^> Bridges to everything\.$/m);
   });

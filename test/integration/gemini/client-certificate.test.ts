@@ -46,7 +46,10 @@ describe('a Gemini client certificate', () => {
 
     assert.equal(await answer(gemini, `${link}/q/messengers/change`, '1', { identity: reader }), link);
     const answers = await t.db.answer.findMany({ where: { questionId: 'messengers' } });
-    assert.deepEqual(answers.map((a) => a.value), ['matrix']);
+    assert.deepEqual(
+      answers.map((a) => a.value),
+      ['matrix'],
+    );
   });
 
   test('another certificate, or none, finds nothing', async () => {

@@ -86,8 +86,7 @@ export function useGemini(t: TestApp, limits: Partial<GeminiLimits> = {}): TestG
       return deps;
     },
     send: (parts, options) => geminiRequest(port, parts, options),
-    get: (path, input, options) =>
-      geminiRequest(port, `gemini://localhost${path}${input === undefined ? '' : `?${encodeURIComponent(input)}`}\r\n`, options),
+    get: (path, input, options) => geminiRequest(port, `gemini://localhost${path}${input === undefined ? '' : `?${encodeURIComponent(input)}`}\r\n`, options),
   };
   return context;
 }

@@ -13,7 +13,10 @@ describe('a closed survey over Gemini', () => {
     assert.ok(!linksOf((await gemini.get('/')).body).some(([url]) => url === '/s/closed-post'));
     const page = await gemini.get('/s/closed-post');
     assert.match(page.body, /This survey is closed and takes no more replies\./);
-    assert.deepEqual(linksOf(page.body).map(([url]) => url), ['/s/closed-post/tally.gmi']);
+    assert.deepEqual(
+      linksOf(page.body).map(([url]) => url),
+      ['/s/closed-post/tally.gmi'],
+    );
     assert.equal((await gemini.get('/s/closed-post/tally.gmi')).status, 20);
     assert.equal((await gemini.get('/a/new/closed-post/q/answer')).status, 52);
     assert.equal((await gemini.get('/a/new/closed-post/q/answer/answer', 'late')).status, 52);

@@ -22,7 +22,12 @@ async function crawl(start: string): Promise<Map<string, number>> {
     if (seen.has(path)) continue;
     const reply = await gemini.get(path);
     seen.set(path, reply.status);
-    if (reply.status === 20) queue.push(...linksOf(reply.body).map(([url]) => url).filter((url) => url.startsWith('/')));
+    if (reply.status === 20)
+      queue.push(
+        ...linksOf(reply.body)
+          .map(([url]) => url)
+          .filter((url) => url.startsWith('/')),
+      );
     if (reply.status === 30) queue.push(reply.meta);
   }
   return seen;

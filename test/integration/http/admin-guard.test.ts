@@ -74,7 +74,9 @@ describe('the admin routes', () => {
     const pages = adminRouteList().filter((r) => r.method === 'get');
     assert.ok(pages.length >= 8, `the walk found only ${pages.length} pages`);
     for (const { path } of pages) {
-      const res = await request(t.app).get(`/admin${concrete(path)}`).expect(503);
+      const res = await request(t.app)
+        .get(`/admin${concrete(path)}`)
+        .expect(503);
       assert.match(res.text, /npm run postbag -- set-password/);
       assert.doesNotMatch(res.text, /<form|<nav|Pending/, path);
     }
@@ -85,8 +87,16 @@ describe('the admin routes', () => {
     const { agent, csrf } = await signedIn(t.app, t.db);
     const posts = adminRouteList().filter((r) => r.method === 'post' && !open.has(`post ${r.path}`));
     for (const { path } of posts) {
-      await agent.post(`/admin${concrete(path)}`).type('form').send({ action: 'approved' }).expect(403);
-      await agent.post(`/admin${concrete(path)}`).type('form').send({ _csrf: `${csrf}x`, action: 'approved' }).expect(403);
+      await agent
+        .post(`/admin${concrete(path)}`)
+        .type('form')
+        .send({ action: 'approved' })
+        .expect(403);
+      await agent
+        .post(`/admin${concrete(path)}`)
+        .type('form')
+        .send({ _csrf: `${csrf}x`, action: 'approved' })
+        .expect(403);
     }
     await agent.get('/admin/replies').expect(200); // still signed in: sign-out, too, needs the token
   });

@@ -62,7 +62,11 @@ describe('the moderation queue', () => {
   test('marks as spam and returns to pending', async () => {
     const reply = await storeReply(t.db);
     const { agent, csrf } = await signedIn(t.app, t.db);
-    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'decide', [`decision.${reply.id}`]: 'spam' }).expect(303);
+    await agent
+      .post('/admin/replies/moderate')
+      .type('form')
+      .send({ _csrf: csrf, action: 'decide', [`decision.${reply.id}`]: 'spam' })
+      .expect(303);
     assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: reply.id } })).status, 'spam');
     await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'pending', ids: reply.id }).expect(303);
     assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: reply.id } })).status, 'pending');
@@ -72,7 +76,11 @@ describe('the moderation queue', () => {
     const reply = await storeReply(t.db);
     const { agent, csrf } = await signedIn(t.app, t.db);
     await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'published', ids: reply.id }).expect(400);
-    await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'decide', [`decision.${reply.id}`]: 'published' }).expect(400);
+    await agent
+      .post('/admin/replies/moderate')
+      .type('form')
+      .send({ _csrf: csrf, action: 'decide', [`decision.${reply.id}`]: 'published' })
+      .expect(400);
     await agent.post('/admin/replies/moderate').type('form').send(`_csrf=${csrf}&action=approved&ids=${reply.id}&ids=not-a-uuid`).expect(400);
     assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: reply.id } })).status, 'pending');
   });
@@ -95,7 +103,10 @@ describe('the moderation queue', () => {
     const { agent } = await signedIn(t.app, t.db);
     const numbers = (html: string) => [...html.matchAll(/reply number (\d+)\./g)].map((m) => Number(m[1]));
     const first = await agent.get('/admin/replies').expect(200);
-    assert.deepEqual(numbers(first.text), Array.from({ length: 25 }, (_, i) => 29 - i));
+    assert.deepEqual(
+      numbers(first.text),
+      Array.from({ length: 25 }, (_, i) => 29 - i),
+    );
     const next = /href="(\/admin\/replies\?[^"]*after=[^"]+)"/.exec(first.text)![1]!.replaceAll('&amp;', '&');
     const second = await agent.get(next).expect(200);
     assert.deepEqual(numbers(second.text), [4, 3, 2, 1, 0]);
@@ -107,12 +118,7 @@ describe('the moderation queue', () => {
   test('ignores a malformed status, order or search instead of failing', async () => {
     await storeReply(t.db);
     const { agent } = await signedIn(t.app, t.db);
-    for (const query of [
-      'status=nope&order=sideways',
-      'status[]=spam&q[]=x',
-      'q=%00',
-      `q=${'x'.repeat(5000)}`,
-    ]) {
+    for (const query of ['status=nope&order=sideways', 'status[]=spam&q[]=x', 'q=%00', `q=${'x'.repeat(5000)}`]) {
       const res = await agent.get(`/admin/replies?${query}`);
       assert.equal(res.status, 200, query);
       assert.match(res.text, /Pending \(1\)/);
@@ -208,7 +214,11 @@ describe('correcting and deleting', () => {
     const reply = await storeReply(t.db, { answers: [{ questionId: 'why', value: 'ok' }] });
     const answer = await t.db.answer.findFirstOrThrow({ where: { replyId: reply.id } });
     const { agent, csrf } = await signedIn(t.app, t.db);
-    const res = await agent.post(`/admin/replies/${reply.id}/answers/${answer.id}`).type('form').send({ _csrf: csrf, value: 'x'.repeat(12_000) }).expect(400);
+    const res = await agent
+      .post(`/admin/replies/${reply.id}/answers/${answer.id}`)
+      .type('form')
+      .send({ _csrf: csrf, value: 'x'.repeat(12_000) })
+      .expect(400);
     assert.match(res.text, /shorten this to 2000 characters/);
     assert.equal((await t.db.answer.findUniqueOrThrow({ where: { id: answer.id } })).value, 'ok');
   });

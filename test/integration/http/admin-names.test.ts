@@ -20,7 +20,11 @@ const matrixClient = (value: string, key: string) => ({
 function knownCount(html: string, name: string): number {
   const match = new RegExp(`<tr><td>${name}</td><td>Matrix client</td><td>(\\d+)</td>`).exec(html);
   if (match) return Number(match[1]);
-  assert.match(/<details class="unused">[\s\S]*<dt>Matrix client<\/dt><dd>([^<]*)<\/dd>/.exec(html)?.[1] ?? '', new RegExp(`(^|, )${name}(,|$)`), `${name} is listed`);
+  assert.match(
+    /<details class="unused">[\s\S]*<dt>Matrix client<\/dt><dd>([^<]*)<\/dd>/.exec(html)?.[1] ?? '',
+    new RegExp(`(^|, )${name}(,|$)`),
+    `${name} is listed`,
+  );
   return 0;
 }
 
@@ -43,20 +47,35 @@ describe('one name for each client and provider', () => {
     assert.match(before.text, /<td>Matrix client<\/td>\s*<td>2<\/td>/);
     assert.equal(knownCount(before.text, 'Element'), 0);
 
-    await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'elementdesktopapp', name: 'element' }).expect(303);
+    await agent
+      .post('/admin/names/map')
+      .type('form')
+      .send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'elementdesktopapp', name: 'element' })
+      .expect(303);
     const after = await agent.get('/admin/names').expect(200);
     assert.equal(knownCount(after.text, 'Element'), 2);
     assert.match(after.text, /Every typed name matches a known one/);
-    assert.equal(await t.db.catalogName.count({ where: { scope: 'matrix', kind: 'client', name: { equals: 'element', mode: 'insensitive' } } }), 1, 'no duplicate name');
+    assert.equal(
+      await t.db.catalogName.count({ where: { scope: 'matrix', kind: 'client', name: { equals: 'element', mode: 'insensitive' } } }),
+      1,
+      'no duplicate name',
+    );
 
-    await sendReply(t.app, [['messengers', 'matrix'], ['clients.matrix', 'Element Desktop App']]);
+    await sendReply(t.app, [
+      ['messengers', 'matrix'],
+      ['clients.matrix', 'Element Desktop App'],
+    ]);
     assert.equal(knownCount((await agent.get('/admin/names')).text, 'Element'), 3);
   });
 
   test('a new canonical name can be made from an unmatched spelling', async () => {
     await storeReply(t.db, matrixClient('Katzenpost Chat', 'katzenpostchat'));
     const { agent, csrf } = await signedIn(t.app, t.db);
-    await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'katzenpostchat', name: 'Katzenpost' }).expect(303);
+    await agent
+      .post('/admin/names/map')
+      .type('form')
+      .send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'katzenpostchat', name: 'Katzenpost' })
+      .expect(303);
     assert.equal(knownCount((await agent.get('/admin/names')).text, 'Katzenpost'), 1);
     const form = await request(t.app).get('/s/leaving-session');
     assert.match(form.text, /<datalist id="names-matrix-client">.*<option value="Katzenpost">/, 'readers now get it as a suggestion');
@@ -68,7 +87,10 @@ describe('one name for each client and provider', () => {
     const { agent, csrf } = await signedIn(t.app, t.db);
     const map = (key: string) => agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key, name: 'Katzenpost' });
     const results = await Promise.all([map('katzen'), map('katzenpost')]);
-    assert.deepEqual(results.map((r) => r.status), [303, 303]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [303, 303],
+    );
     assert.equal(knownCount((await agent.get('/admin/names')).text, 'Katzenpost'), 2);
     assert.equal(await t.db.catalogName.count({ where: { name: 'Katzenpost' } }), 1);
   });
@@ -80,7 +102,10 @@ describe('one name for each client and provider', () => {
     await seedCatalog(t.db, t.surveys.values());
     assert.equal(await tallyVersionOf(t.db, 'leaving-session'), before, 'nothing new: other instances keep their tally');
     const survey = t.surveys.get('leaving-session')!;
-    const extended = { ...survey, catalog: { ...survey.catalog, matrix: { ...survey.catalog.matrix, client: [{ name: 'Element', aliases: ['elementdesktopapp'] }] } } };
+    const extended = {
+      ...survey,
+      catalog: { ...survey.catalog, matrix: { ...survey.catalog.matrix, client: [{ name: 'Element', aliases: ['elementdesktopapp'] }] } },
+    };
     await seedCatalog(t.db, [extended]);
     assert.notEqual(await tallyVersionOf(t.db, 'leaving-session'), before);
   });

@@ -8,8 +8,7 @@ import { useTestApp } from '../../helpers/app.ts';
 
 const t = useTestApp();
 
-const sessionCookie = (res: request.Response) =>
-  [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('postbag_admin='));
+const sessionCookie = (res: request.Response) => [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('postbag_admin='));
 
 describe('signing in', () => {
   test('the right password opens the queue with a strict, HttpOnly cookie limited to /admin', async () => {

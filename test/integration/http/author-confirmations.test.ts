@@ -53,7 +53,11 @@ describe('the author is told what each action did', () => {
     assert.match(confirmation(await followed(agent, corrected)) ?? '', /^Correction saved\./);
 
     await storeReply(t.db, { answers: [{ questionId: 'clients', scope: 'matrix', value: 'Fluffy Chat', nameKey: 'fluffychat' }] });
-    const mapped = await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'fluffychat', name: 'fluffychat' }).expect(303);
+    const mapped = await agent
+      .post('/admin/names/map')
+      .type('form')
+      .send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'fluffychat', name: 'fluffychat' })
+      .expect(303);
     assert.equal(confirmation(await followed(agent, mapped)), '“fluffychat” now counts as FluffyChat, in every reply, past and future.');
 
     const rotated = await agent.post('/admin/feed/rotate').type('form').send({ _csrf: csrf }).expect(303);

@@ -9,7 +9,10 @@ const t = useTestApp();
 
 /** The CSV as rows of named cells (no cell here holds a comma, a quote or a line break). */
 function csvRows(text: string): Record<string, string>[] {
-  const [header, ...rows] = text.trimEnd().split('\r\n').map((line) => line.split(','));
+  const [header, ...rows] = text
+    .trimEnd()
+    .split('\r\n')
+    .map((line) => line.split(','));
   return rows.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i] ?? ''])));
 }
 

@@ -95,7 +95,10 @@ describe('the feed of pending replies', () => {
     const approved = await storeReply(t.db, { status: 'approved' });
     const { res, feed } = await fetchFeed();
     const entries = childrenNamed(feed, 'entry');
-    assert.deepEqual(entries.map((entry) => one(entry, 'id').text), [`urn:uuid:${pending.id}`]);
+    assert.deepEqual(
+      entries.map((entry) => one(entry, 'id').text),
+      [`urn:uuid:${pending.id}`],
+    );
     assert.equal(one(entries[0]!, 'title').text, 'A reply to “Leaving Session” is waiting');
     assert.ok(!res.text.includes(approved.id));
     assert.doesNotMatch(res.text, /Zelda|Quux|private\.example|Wobblechat|Secret reasons|Flibbertigibbet/);
@@ -118,7 +121,9 @@ describe('the feed of pending replies', () => {
 
   test('refuses a wrong, empty or short token with 404', async () => {
     const { pathname: path } = await feedUrl((await signedIn(t.app, t.db)).agent);
-    await request(t.app).get(`${path.slice(0, -1)}x`).expect(404);
+    await request(t.app)
+      .get(`${path.slice(0, -1)}x`)
+      .expect(404);
     await request(t.app).get('/feed/').expect(404);
     await request(t.app).get('/feed/short').expect(404);
   });

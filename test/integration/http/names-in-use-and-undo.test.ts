@@ -16,7 +16,8 @@ const matrixClient = (value: string, key: string) => ({
 });
 const section = (html: string, from: string, to: string) => html.slice(html.indexOf(from), to ? html.indexOf(to, html.indexOf(from)) : undefined);
 const inUseNames = (html: string) => [...section(html, '<h2>Known names in use', '</table>').matchAll(/<tr><td>([^<]+)<\/td>/g)].map((m) => m[1]);
-const unmatched = (html: string) => [...section(html, '<h2>Typed names that match', '<h2>Known names in use').matchAll(/<tr>\s*<td>([^<]+)<\/td>/g)].map((m) => m[1]);
+const unmatched = (html: string) =>
+  [...section(html, '<h2>Typed names that match', '<h2>Known names in use').matchAll(/<tr>\s*<td>([^<]+)<\/td>/g)].map((m) => m[1]);
 
 async function map(agent: Agent, csrf: string, key: string, name: string) {
   await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key, name }).expect(303);

@@ -41,8 +41,12 @@ describe('replies new since the last visit', () => {
       return (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('postbag_admin='))!.split(';')[0]!;
     };
     const [first, second] = await Promise.all([
-      request(one).get('/admin/replies').set('Cookie', await cookieOf(one)),
-      request(two).get('/admin/replies').set('Cookie', await cookieOf(two)),
+      request(one)
+        .get('/admin/replies')
+        .set('Cookie', await cookieOf(one)),
+      request(two)
+        .get('/admin/replies')
+        .set('Cookie', await cookieOf(two)),
     ]);
     for (const page of [first, second]) {
       assert.equal(page.status, 200);

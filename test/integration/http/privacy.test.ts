@@ -26,7 +26,12 @@ describe("readers' privacy", () => {
     const app = await t.makeApp({ logger, trustProxy: true });
     const token = tokenOf((await request(app).get('/s/leaving-session').set('X-Forwarded-For', '203.0.113.50')).text);
     const secret = secretIn(token);
-    await postForm(app, '/s/leaving-session/replies', [['token', token], ['messengers', 'matrix']]).set('X-Forwarded-For', '203.0.113.50').expect(303);
+    await postForm(app, '/s/leaving-session/replies', [
+      ['token', token],
+      ['messengers', 'matrix'],
+    ])
+      .set('X-Forwarded-For', '203.0.113.50')
+      .expect(303);
     await request(app).get(`/r/${secret}`).set('X-Forwarded-For', '203.0.113.50').expect(200);
     await request(app).get(`/R/${secret}`).expect(200); // Express matches paths without case
     await request(app).get('/feed/not-the-token').expect(404);
@@ -42,7 +47,10 @@ describe("readers' privacy", () => {
     const app = await t.makeApp({ logger });
     const formToken = tokenOf((await request(app).get('/s/leaving-session')).text);
     const secret = secretIn(formToken);
-    await postForm(app, '/s/leaving-session/replies', [['token', formToken], ['messengers', 'matrix']]).expect(303);
+    await postForm(app, '/s/leaving-session/replies', [
+      ['token', formToken],
+      ['messengers', 'matrix'],
+    ]).expect(303);
     const token = await feedToken(t.db);
     const escaped = [...secret].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
     // Sent as written: supertest would resolve them first, as a browser does, but any client may send these.
@@ -80,7 +88,10 @@ describe("readers' privacy", () => {
   test('every reader page links to the privacy notice', async () => {
     const token = tokenOf((await request(t.app).get('/s/leaving-session')).text);
     const secret = secretIn(token);
-    await postForm(t.app, '/s/leaving-session/replies', [['token', token], ['messengers', 'matrix']]).expect(303);
+    await postForm(t.app, '/s/leaving-session/replies', [
+      ['token', token],
+      ['messengers', 'matrix'],
+    ]).expect(303);
     const pages = ['/', '/s/leaving-session', `/r/${secret}`, `/r/${secret}/edit`, `/r/${secret}/delete`, '/s/leaving-session/tally', '/privacy'];
     for (const page of pages) assert.match((await request(t.app).get(page).expect(200)).text, /<a href="\/privacy">/, page);
     const deleted = await request(t.app).post(`/r/${secret}/delete`);
@@ -101,7 +112,13 @@ describe("readers' privacy", () => {
     ]) {
       assert.match(notice, claim);
     }
-    const operatorsChoice = visibleText((await request(await t.makeApp({ purgeAfterDays: 7 })).get('/privacy').expect(200)).text);
+    const operatorsChoice = visibleText(
+      (
+        await request(await t.makeApp({ purgeAfterDays: 7 }))
+          .get('/privacy')
+          .expect(200)
+      ).text,
+    );
     assert.match(operatorsChoice, /deleted 7 days after that decision \(Postbag's default is 30 days; whoever runs this site chose 7\)/);
   });
 
@@ -113,10 +130,29 @@ describe("readers' privacy", () => {
     assert.deepEqual(
       columns.map((c) => `${c.table_name}.${c.column_name}`),
       [
-        'answer.id', 'answer.is_other', 'answer.name_key', 'answer.original', 'answer.original_question_id', 'answer.position',
-        'answer.question_id', 'answer.reply_id', 'answer.scope', 'answer.value',
-        'reply.channel', 'reply.consent_quote', 'reply.contact', 'reply.created_at', 'reply.display_name', 'reply.gemini_client',
-        'reply.hold_reasons', 'reply.id', 'reply.moderated_at', 'reply.secret_hash', 'reply.status', 'reply.survey_slug', 'reply.updated_at',
+        'answer.id',
+        'answer.is_other',
+        'answer.name_key',
+        'answer.original',
+        'answer.original_question_id',
+        'answer.position',
+        'answer.question_id',
+        'answer.reply_id',
+        'answer.scope',
+        'answer.value',
+        'reply.channel',
+        'reply.consent_quote',
+        'reply.contact',
+        'reply.created_at',
+        'reply.display_name',
+        'reply.gemini_client',
+        'reply.hold_reasons',
+        'reply.id',
+        'reply.moderated_at',
+        'reply.secret_hash',
+        'reply.status',
+        'reply.survey_slug',
+        'reply.updated_at',
       ],
     );
   });
@@ -147,7 +183,9 @@ describe("readers' privacy", () => {
       get: (target, prop): unknown => (prop === 'reply' ? { findUnique: () => Promise.reject(new Error('database on fire')) } : Reflect.get(target, prop)),
     });
     const app = await t.makeApp({ logger, db: broken });
-    const res = await request(app).get(`/r/${'a'.repeat(43)}`).expect(500);
+    const res = await request(app)
+      .get(`/r/${'a'.repeat(43)}`)
+      .expect(500);
     assert.doesNotMatch(res.text, /database on fire|at .*\.ts/);
     const reference = /<code>([0-9a-f-]{36})<\/code>/.exec(res.text)?.[1];
     assert.ok(reference, 'the page shows a reference');

@@ -17,7 +17,11 @@ const sendRooms = () =>
   ]);
 
 async function approveAll(): Promise<void> {
-  await setStatus(t.db, (await t.db.reply.findMany()).map((r) => r.id), 'approved');
+  await setStatus(
+    t.db,
+    (await t.db.reply.findMany()).map((r) => r.id),
+    'approved',
+  );
 }
 
 describe('the private link', () => {
@@ -36,7 +40,10 @@ describe('the private link', () => {
     assert.ok(edit.text.includes('Rooms.</textarea>'), 'the form is filled with the reply');
     assert.ok(edit.text.includes('value="matrix" checked'));
 
-    const res = await postForm(t.app, `/r/${secret}/edit`, [['messengers', 'xmpp'], ['why', 'Lighter.']]).expect(303);
+    const res = await postForm(t.app, `/r/${secret}/edit`, [
+      ['messengers', 'xmpp'],
+      ['why', 'Lighter.'],
+    ]).expect(303);
     assert.equal(res.headers.location, `/r/${secret}?edited`);
     const reply = await t.db.reply.findFirstOrThrow({ include: { answers: true } });
     assert.equal(reply.status, 'pending');
@@ -46,11 +53,19 @@ describe('the private link', () => {
 
   test('a reply marked as spam stays spam when edited', async () => {
     const secret = await sendRooms();
-    await setStatus(t.db, (await t.db.reply.findMany()).map((r) => r.id), 'spam');
+    await setStatus(
+      t.db,
+      (await t.db.reply.findMany()).map((r) => r.id),
+      'spam',
+    );
     await postForm(t.app, `/r/${secret}/edit`, [['messengers', 'xmpp']]).expect(303);
     const reply = await t.db.reply.findFirstOrThrow({ include: { answers: true } });
     assert.equal(reply.status, 'spam');
-    assert.deepEqual(reply.answers.map((a) => a.value), ['xmpp'], 'the edit itself is saved');
+    assert.deepEqual(
+      reply.answers.map((a) => a.value),
+      ['xmpp'],
+      'the edit itself is saved',
+    );
   });
 
   test('keeps the typed text when an edit has a mistake, and changes nothing stored', async () => {
@@ -74,10 +89,14 @@ describe('the private link', () => {
 
   test('answers 404 to a wrong or malformed secret and 400 to an undecodable one, deleting nothing', async () => {
     await sendRooms();
-    await request(t.app).get(`/r/${'A'.repeat(43)}`).expect(404);
+    await request(t.app)
+      .get(`/r/${'A'.repeat(43)}`)
+      .expect(404);
     await request(t.app).get('/r/%00<script>').expect(404);
     await request(t.app).get('/r/%ff').expect(400);
-    await request(t.app).post(`/r/${'A'.repeat(43)}/delete`).expect(404);
+    await request(t.app)
+      .post(`/r/${'A'.repeat(43)}/delete`)
+      .expect(404);
     assert.equal(await t.db.reply.count(), 1);
   });
 });
@@ -122,7 +141,9 @@ describe('the private link of a reply to a survey closed since', () => {
 
   test('still shows the reply, without the offer to change it', async () => {
     const secret = await sendRooms();
-    const res = await request(await closedApp()).get(`/r/${secret}`).expect(200);
+    const res = await request(await closedApp())
+      .get(`/r/${secret}`)
+      .expect(200);
     assert.match(res.text, /Rooms\./);
     assert.doesNotMatch(res.text, /Change my reply/);
     assert.ok(res.text.includes(`href="/r/${secret}/delete"`));
@@ -130,7 +151,9 @@ describe('the private link of a reply to a survey closed since', () => {
 
   test('answers the edit form with 410: the survey is closed, the reply stays, and it can still be seen or deleted', async () => {
     const secret = await sendRooms();
-    const res = await request(await closedApp()).get(`/r/${secret}/edit`).expect(410);
+    const res = await request(await closedApp())
+      .get(`/r/${secret}/edit`)
+      .expect(410);
     const text = visibleText(res.text);
     assert.match(text, /“Leaving Session” is closed/);
     assert.match(text, /replies to it can no longer be changed\. Your reply stays as it was\./);
@@ -143,7 +166,10 @@ describe('the private link of a reply to a survey closed since', () => {
   test('refuses an edit sent after closing with 410, saying it was not saved, and keeps the reply as it was', async () => {
     const secret = await sendRooms();
     await approveAll();
-    const res = await postForm(await closedApp(), `/r/${secret}/edit`, [['messengers', 'xmpp'], ['why', 'Changed my mind.']]).expect(410);
+    const res = await postForm(await closedApp(), `/r/${secret}/edit`, [
+      ['messengers', 'xmpp'],
+      ['why', 'Changed my mind.'],
+    ]).expect(410);
     assert.match(visibleText(res.text), /Your changes were not saved: replies to it can no longer be changed\./);
     const reply = await t.db.reply.findFirstOrThrow({ include: { answers: true } });
     assert.equal(reply.status, 'approved', 'it stays in the tally');

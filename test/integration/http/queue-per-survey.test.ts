@@ -11,11 +11,13 @@ const t = useTestApp(path.join(fixturesDir, 'surveys'));
 const editors = (value: string) => ({ survey: 'text-editors', answers: [{ questionId: 'editor', value }] });
 const older = (value: string) => ({ survey: 'closed-post', answers: [{ questionId: 'answer', value }] });
 const filterLinks = (html: string) =>
-  [...(/<nav class="survey-filter"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '').matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]+)<\/a>/g)].map(([, href, current, text]) => ({
-    href: href!.replaceAll('&amp;', '&'),
-    current: current !== undefined,
-    text: text!,
-  }));
+  [...(/<nav class="survey-filter"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '').matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]+)<\/a>/g)].map(
+    ([, href, current, text]) => ({
+      href: href!.replaceAll('&amp;', '&'),
+      current: current !== undefined,
+      text: text!,
+    }),
+  );
 
 describe('the queue, per survey', () => {
   test('lists each survey with its count in the status shown, and filters to one', async () => {
@@ -43,7 +45,10 @@ describe('the queue, per survey', () => {
     assert.match(one.text, /<input type="hidden" name="back" value="\/admin\/replies\?[^"]*survey=text-editors/, 'so does deciding');
 
     const approved = await agent.get('/admin/replies?status=approved').expect(200);
-    assert.deepEqual(filterLinks(approved.text).map((l) => l.text), ['All surveys (1)', 'Which editor writes your capsule? (0)', 'An older question (1)']);
+    assert.deepEqual(
+      filterLinks(approved.text).map((l) => l.text),
+      ['All surveys (1)', 'Which editor writes your capsule? (0)', 'An older question (1)'],
+    );
   });
 
   test('a search within one survey finds only its replies', async () => {

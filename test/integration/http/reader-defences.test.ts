@@ -37,13 +37,19 @@ describe('the form token', () => {
   test('a form sent back faster than a person types is refused, keeps its answers and its token, and works when sent again', async () => {
     const app = await appWith({ form: { minFillMs: 60_000, maxAgeMs: 3_600_000 } });
     const token = await formToken(app);
-    const res = await send(app, [['token', token], ['why', 'Quick thinker']]).expect(400);
+    const res = await send(app, [
+      ['token', token],
+      ['why', 'Quick thinker'],
+    ]).expect(400);
     assert.match(res.text, /faster than a person can fill it in/);
     assert.match(res.text, /Quick thinker/);
     assert.equal(tokenOf(res.text), token);
     assert.equal(await t.db.reply.count(), 0);
     // The same token, once the minimum time has passed (here: an instance that asks for none).
-    await send(await appWith({}), [['token', token], ['why', 'Quick thinker']]).expect(303);
+    await send(await appWith({}), [
+      ['token', token],
+      ['why', 'Quick thinker'],
+    ]).expect(303);
     assert.equal(await t.db.reply.count(), 1);
   });
 
@@ -51,7 +57,10 @@ describe('the form token', () => {
     const app = await appWith({ form: { minFillMs: 0, maxAgeMs: 3_600_000 } });
     // A form shown an hour and a second ago, rather than a test that waits for one to age.
     const token = issueToken(base.tokenKey, 'leaving-session', Date.now() - 3_601_000);
-    const res = await send(app, [['token', token], ['why', 'Slow thinker']]).expect(400);
+    const res = await send(app, [
+      ['token', token],
+      ['why', 'Slow thinker'],
+    ]).expect(400);
     assert.match(res.text, /open for too long/);
     assert.match(res.text, /Slow thinker/);
     assert.notEqual(tokenOf(res.text), token);
@@ -61,7 +70,12 @@ describe('the form token', () => {
   test('ten copies of one form sent at once store one reply, and none of them fails', async () => {
     const app = await appWith({});
     const token = await formToken(app);
-    const copies = Array.from({ length: 10 }, (_, i) => send(app, [['token', token], ['messengers', i % 2 ? 'matrix' : 'xmpp']]));
+    const copies = Array.from({ length: 10 }, (_, i) =>
+      send(app, [
+        ['token', token],
+        ['messengers', i % 2 ? 'matrix' : 'xmpp'],
+      ]),
+    );
     const statuses = (await Promise.all(copies)).map((res) => res.status);
     assert.deepEqual(statuses, Array(10).fill(303));
     assert.equal(await t.db.reply.count(), 1);
@@ -73,7 +87,14 @@ describe('the honeypot and the content rules', () => {
   test('hold a reply for the author with the reasons, even when the policy publishes the rest', async () => {
     const app = await appWith({ moderation: 'flagged', holdLinks: 1, mutedWords: ['casino'] });
     const cases: [string, FormPairs, string[]][] = [
-      ['honeypot', [['leave_empty', 'me@example.org'], ['messengers', 'matrix']], ['honeypot']],
+      [
+        'honeypot',
+        [
+          ['leave_empty', 'me@example.org'],
+          ['messengers', 'matrix'],
+        ],
+        ['honeypot'],
+      ],
       ['links', [['why', 'https://a.example https://b.example']], ['links']],
       ['muted', [['why', 'Visit the CASINO']], ['muted']],
       ['clean', [['why', 'Federation matters to me.']], []],
@@ -95,22 +116,37 @@ describe('the honeypot and the content rules', () => {
   test('hold the same long text when it comes again in another reply', async () => {
     const app = await appWith({ moderation: 'flagged' });
     const text = 'This exact paragraph was pasted into many replies by a spammer.';
-    await send(app, [['token', await formToken(app)], ['why', text]]).expect(303);
-    await send(app, [['token', await formToken(app)], ['why', text]]).expect(303);
+    await send(app, [
+      ['token', await formToken(app)],
+      ['why', text],
+    ]).expect(303);
+    await send(app, [
+      ['token', await formToken(app)],
+      ['why', text],
+    ]).expect(303);
     const replies = await t.db.reply.findMany({ orderBy: { createdAt: 'asc' } });
-    assert.deepEqual(replies.map((r) => r.holdReasons), [[], ['repeated']]);
+    assert.deepEqual(
+      replies.map((r) => r.holdReasons),
+      [[], ['repeated']],
+    );
   });
 
   test('with MODERATION=flagged, a clean reply is published at once and counts in the tally', async () => {
     const app = await appWith({ moderation: 'flagged' });
-    await send(app, [['token', await formToken(app)], ['messengers', 'matrix']]).expect(303);
+    await send(app, [
+      ['token', await formToken(app)],
+      ['messengers', 'matrix'],
+    ]).expect(303);
     const tally = await computeTally(t.db, t.surveys.get('leaving-session')!);
     assert.equal(tally.readers, 1);
   });
 
   test('with MODERATION=every (the default), every reply waits', async () => {
     const app = await appWith({});
-    await send(app, [['token', await formToken(app)], ['messengers', 'matrix']]).expect(303);
+    await send(app, [
+      ['token', await formToken(app)],
+      ['messengers', 'matrix'],
+    ]).expect(303);
     assert.equal((await t.db.reply.findFirstOrThrow()).status, 'pending');
   });
 });
@@ -120,12 +156,26 @@ describe('the flood limits', () => {
 
   test('refuse a client over its limit with 429, Retry-After and its text kept, while other readers get through', async () => {
     const app = await appWith({ flood: limited });
-    for (let i = 0; i < 2; i++) await send(app, [['token', await formToken(app)], ['why', `flood ${i}`]]).expect(303);
-    const refused = await send(app, [['token', await formToken(app)], ['why', 'the third one']]).expect(429);
+    for (let i = 0; i < 2; i++)
+      await send(app, [
+        ['token', await formToken(app)],
+        ['why', `flood ${i}`],
+      ]).expect(303);
+    const refused = await send(app, [
+      ['token', await formToken(app)],
+      ['why', 'the third one'],
+    ]).expect(429);
     assert.match(refused.text, /not stored yet/);
     assert.match(refused.text, /the third one/);
     assert.ok(Number(refused.headers['retry-after']) > 0 && Number(refused.headers['retry-after']) <= 600);
-    await send(app, [['token', await formToken(app, '198.51.100.2')], ['why', 'another reader']], '198.51.100.2').expect(303);
+    await send(
+      app,
+      [
+        ['token', await formToken(app, '198.51.100.2')],
+        ['why', 'another reader'],
+      ],
+      '198.51.100.2',
+    ).expect(303);
     assert.equal(await t.db.reply.count(), 3);
   });
 
@@ -153,7 +203,10 @@ describe('the flood limits', () => {
     assert.ok(rows.length > 0);
     for (const row of rows) assert.ok(!row.key.includes('203.0.113'), row.key);
     const settings = await t.db.setting.findMany({ where: { key: { startsWith: 'client_key:' } } });
-    assert.deepEqual(settings.map((s) => s.key), [`client_key:${new Date().toISOString().slice(0, 10)}`]);
+    assert.deepEqual(
+      settings.map((s) => s.key),
+      [`client_key:${new Date().toISOString().slice(0, 10)}`],
+    );
   });
 });
 
@@ -161,7 +214,10 @@ test('a reply sent and then sent again shows the same private link (the token ho
   const app = await appWith({});
   const token = await formToken(app);
   const first = await send(app, [['token', token]]).expect(303);
-  const again = await send(app, [['token', token], ['messengers', 'xmpp']]).expect(303);
+  const again = await send(app, [
+    ['token', token],
+    ['messengers', 'xmpp'],
+  ]).expect(303);
   assert.equal(first.headers.location, `/r/${secretIn(token)}?thanks`);
   assert.equal(again.headers.location, first.headers.location);
 });

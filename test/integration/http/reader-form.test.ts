@@ -98,7 +98,10 @@ describe('POST /s/:slug with a valid reply', () => {
     assert.equal(reply.contact, 'ada@example.org');
     assert.equal(reply.consentQuote, true);
     const answer = (q: string, scope = '') =>
-      reply.answers.filter((a) => a.questionId === q && a.scope === scope).sort((a, b) => a.position - b.position).map((a) => a.value);
+      reply.answers
+        .filter((a) => a.questionId === q && a.scope === scope)
+        .sort((a, b) => a.position - b.position)
+        .map((a) => a.value);
     assert.deepEqual(answer('messengers'), ['matrix', 'xmpp', 'SimpleX', 'Signal']);
     assert.deepEqual(answer('why'), ['Federation.\nNo phone number.']);
     assert.deepEqual(answer('clients', 'matrix'), ['element desktop', 'FluffyChat']);
@@ -126,10 +129,19 @@ describe('POST /s/:slug with a valid reply', () => {
 
   test('keeps the last version when the reader goes back, changes an answer and sends again', async () => {
     const token = await freshToken();
-    await postForm(t.app, '/s/leaving-session/replies', [['token', token], ['messengers', 'matrix']]).expect(303);
-    await postForm(t.app, '/s/leaving-session/replies', [['token', token], ['messengers', 'xmpp']]).expect(303);
+    await postForm(t.app, '/s/leaving-session/replies', [
+      ['token', token],
+      ['messengers', 'matrix'],
+    ]).expect(303);
+    await postForm(t.app, '/s/leaving-session/replies', [
+      ['token', token],
+      ['messengers', 'xmpp'],
+    ]).expect(303);
     const answers = await t.db.answer.findMany();
-    assert.deepEqual(answers.map((a) => a.value), ['xmpp']);
+    assert.deepEqual(
+      answers.map((a) => a.value),
+      ['xmpp'],
+    );
     assert.equal(await t.db.reply.count(), 1);
   });
 
@@ -140,7 +152,10 @@ describe('POST /s/:slug with a valid reply', () => {
   });
 
   test('accepts a reply with only the required answer', async () => {
-    await postForm(t.app, '/s/leaving-session/replies', [['token', await freshToken()], ['messengers', 'deltachat']]).expect(303);
+    await postForm(t.app, '/s/leaving-session/replies', [
+      ['token', await freshToken()],
+      ['messengers', 'deltachat'],
+    ]).expect(303);
     assert.equal(await t.db.answer.count(), 1);
   });
 });
@@ -153,14 +168,20 @@ describe('POST /s/:slug with mistakes', () => {
   }
 
   test('asks for the required answer and keeps everything typed', async () => {
-    const html = await rejected([['why', 'Because <b>privacy</b> & "freedom"'], ['display_name', 'Zoë']]);
+    const html = await rejected([
+      ['why', 'Because <b>privacy</b> & "freedom"'],
+      ['display_name', 'Zoë'],
+    ]);
     assert.equal(fieldError(html, 'f-messengers'), 'Please answer this question.');
     assert.ok(html.includes('Because &lt;b&gt;privacy&lt;/b&gt; &amp; &#34;freedom&#34;</textarea>'));
     assert.ok(html.includes('value="Zoë"'));
   });
 
   test('refuses an answer longer than allowed, saying by how much', async () => {
-    const html = await rejected([['messengers', 'matrix'], ['why', 'x'.repeat(2001)]]);
+    const html = await rejected([
+      ['messengers', 'matrix'],
+      ['why', 'x'.repeat(2001)],
+    ]);
     assert.match(fieldError(html, 'f-why') ?? '', /2000 characters \(it has 2001\)/);
   });
 
@@ -170,7 +191,10 @@ describe('POST /s/:slug with mistakes', () => {
   });
 
   test('refuses clients for a messenger the reader did not pick', async () => {
-    const html = await rejected([['messengers', 'xmpp'], ['clients.matrix', 'Element']]);
+    const html = await rejected([
+      ['messengers', 'xmpp'],
+      ['clients.matrix', 'Element'],
+    ]);
     assert.match(fieldError(html, 'f-clients-matrix') ?? '', /for Matrix but did not pick it/);
     assert.ok(html.includes('value="Element"'));
   });
@@ -182,18 +206,28 @@ describe('POST /s/:slug with mistakes', () => {
   });
 
   test('refuses NUL bytes and control characters', async () => {
-    const html = await rejected([['messengers', 'matrix'], ['why', 'ok\u0000then\u001b[31m']]);
+    const html = await rejected([
+      ['messengers', 'matrix'],
+      ['why', 'ok\u0000then\u001b[31m'],
+    ]);
     assert.match(fieldError(html, 'f-why') ?? '', /control characters/);
     assert.ok(html.includes('okthen[31m</textarea>'), 'the rest of the text is kept');
   });
 
   test('refuses a field sent twice that takes one value', async () => {
-    const html = await rejected([['messengers', 'matrix'], ['display_name', 'A'], ['display_name', 'B']]);
+    const html = await rejected([
+      ['messengers', 'matrix'],
+      ['display_name', 'A'],
+      ['display_name', 'B'],
+    ]);
     assert.equal(fieldError(html, 'f-display-name'), 'This field was sent more than once.');
   });
 
   test('refuses a radio answer that is not an option', async () => {
-    const html = await rejected([['messengers', 'matrix'], ['hosting.matrix', 'both']]);
+    const html = await rejected([
+      ['messengers', 'matrix'],
+      ['hosting.matrix', 'both'],
+    ]);
     assert.equal(fieldError(html, 'f-hosting-matrix'), 'Please pick from the options listed.');
   });
 
@@ -212,8 +246,14 @@ describe('POST /s/:slug with mistakes', () => {
     const fixtures = await loadSurveys(path.join(fixturesDir, 'surveys'));
     const app = await t.makeApp({ surveys: new Map([...t.surveys, ...fixtures]) });
     const leaving = await openForm(app);
-    await postForm(app, '/s/leaving-session/replies', [['token', leaving], ['messengers', 'matrix']]).expect(303);
-    const typed: FormPairs = [['editor', 'emacs'], ['tip', 'Write offline.']];
+    await postForm(app, '/s/leaving-session/replies', [
+      ['token', leaving],
+      ['messengers', 'matrix'],
+    ]).expect(303);
+    const typed: FormPairs = [
+      ['editor', 'emacs'],
+      ['tip', 'Write offline.'],
+    ];
 
     const res = await postForm(app, '/s/text-editors/replies', [['token', leaving], ...typed]).expect(400);
     assert.match(res.text, /did not come from this page/);
@@ -229,7 +269,15 @@ describe('POST /s/:slug with mistakes', () => {
     const second = await t.db.reply.findFirstOrThrow({ where: { surveySlug: 'text-editors' }, include: { answers: true } });
     assert.equal(second.secretHash, hashSecret(secretIn(fresh)));
     assert.deepEqual(second.answers.map((a) => a.value).sort(), ['Write offline.', 'emacs']);
-    assert.match((await request(app).get(`/r/${secretIn(leaving)}`).expect(200)).text, /Your reply to “Leaving Session”/, 'each link leads to its own reply');
+    assert.match(
+      (
+        await request(app)
+          .get(`/r/${secretIn(leaving)}`)
+          .expect(200)
+      ).text,
+      /Your reply to “Leaving Session”/,
+      'each link leads to its own reply',
+    );
   });
 });
 
@@ -268,7 +316,13 @@ describe('POST /s/:slug with forged or broken requests', () => {
   });
 
   test('answers 400, not 500, to odd field names and values, storing nothing', async () => {
-    const odd: FormPairs = [['__proto__', 'x'], ['constructor', 'y'], ['messengers[]', 'matrix'], ['messengers', ''], ['why', '\u{1F600}'.repeat(10)]];
+    const odd: FormPairs = [
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+      ['messengers[]', 'matrix'],
+      ['messengers', ''],
+      ['why', '\u{1F600}'.repeat(10)],
+    ];
     const res = await postForm(t.app, '/s/leaving-session/replies', [['token', await freshToken()], ...odd]);
     assert.equal(res.status, 400);
     assert.equal(await t.db.reply.count(), 0);

@@ -26,7 +26,8 @@ describe('from a feed entry to a decision', () => {
     assert.equal(signIn.headers.location, link);
 
     const page = await agent.get(link).expect(200);
-    for (const label of ['Approve', 'Reject', 'Spam']) assert.match(page.text, new RegExp(`<button type="submit" name="action" value="\\w+"[^>]*>${label}</button>`));
+    for (const label of ['Approve', 'Reject', 'Spam'])
+      assert.match(page.text, new RegExp(`<button type="submit" name="action" value="\\w+"[^>]*>${label}</button>`));
     assert.doesNotMatch(page.text, />Back to pending</, 'it is pending already');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
     const back = /name="back" value="([^"]+)"/.exec(page.text)![1]!;
@@ -41,7 +42,9 @@ describe('from a feed entry to a decision', () => {
   test('signing in never leads away from the admin', async () => {
     await createAuthor(t.db);
     for (const next of ['https://elsewhere.example/', '//elsewhere.example/admin/', '/\\elsewhere.example', '/admin\\..\\x', 'javascript:alert(1)']) {
-      const form = await request(t.app).get(`/admin/sign-in?next=${encodeURIComponent(next)}`).expect(200);
+      const form = await request(t.app)
+        .get(`/admin/sign-in?next=${encodeURIComponent(next)}`)
+        .expect(200);
       assert.doesNotMatch(form.text, /name="next"/, `${next} is not offered`);
       const res = await request(t.app).post('/admin/sign-in').type('form').send({ password: PASSWORD, next }).expect(303);
       assert.equal(res.headers.location, '/admin/replies', `${next} is not followed`);

@@ -43,7 +43,11 @@ describe('a second survey file', () => {
 
   test('refuses two answers to a single-choice question', async () => {
     const token = await openForm(t.app, 'text-editors');
-    const res = await postForm(t.app, '/s/text-editors/replies', [['token', token], ['editor', 'vim'], ['editor', 'emacs']]).expect(400);
+    const res = await postForm(t.app, '/s/text-editors/replies', [
+      ['token', token],
+      ['editor', 'vim'],
+      ['editor', 'emacs'],
+    ]).expect(400);
     assert.match(res.text, /Please pick only one/);
     assert.equal(await t.db.reply.count(), 0);
   });
@@ -58,9 +62,22 @@ describe('a second survey file', () => {
 describe('the tally of a second survey file', () => {
   test('follows its own questions with no code for them', async () => {
     const pairs: [string, string][][] = [
-      [['editor', 'emacs'], ['plugins.emacs', 'elpher'], ['plugins.emacs', 'gemini-mode'], ['tip', 'Write offline.'], ['consent_quote', 'yes'], ['display_name', 'Dee']],
-      [['editor', 'emacs'], ['plugins.emacs', 'Elpher']],
-      [['editor', 'vim'], ['tip', 'Keep it short.']],
+      [
+        ['editor', 'emacs'],
+        ['plugins.emacs', 'elpher'],
+        ['plugins.emacs', 'gemini-mode'],
+        ['tip', 'Write offline.'],
+        ['consent_quote', 'yes'],
+        ['display_name', 'Dee'],
+      ],
+      [
+        ['editor', 'emacs'],
+        ['plugins.emacs', 'Elpher'],
+      ],
+      [
+        ['editor', 'vim'],
+        ['tip', 'Keep it short.'],
+      ],
       [['editor.other', 'hx']],
     ];
     for (const reply of pairs) await publishReply(t.db, t.surveys, reply, { survey: 'text-editors' });

@@ -53,9 +53,17 @@ describe('a session that ends while the author decides', () => {
     const { agent, csrf } = await sessionThatEnds();
     const refused = await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'spam', ids: reply.id }).expect(403);
     const carried = { carried: hidden(refused.text, 'carried'), seal: hidden(refused.text, 'seal') };
-    const wrong = await agent.post('/admin/sign-in').type('form').send({ password: 'not the password', ...carried }).expect(401);
+    const wrong = await agent
+      .post('/admin/sign-in')
+      .type('form')
+      .send({ password: 'not the password', ...carried })
+      .expect(401);
     assert.deepEqual({ carried: hidden(wrong.text, 'carried'), seal: hidden(wrong.text, 'seal') }, carried);
-    await agent.post('/admin/sign-in').type('form').send({ password: PASSWORD, ...carried }).expect(303);
+    await agent
+      .post('/admin/sign-in')
+      .type('form')
+      .send({ password: PASSWORD, ...carried })
+      .expect(303);
     assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: reply.id } })).status, 'spam');
   });
 
@@ -77,7 +85,11 @@ describe('a session that ends while the author decides', () => {
     const refused = await agent.post('/admin/replies/moderate').type('form').send({ _csrf: csrf, action: 'approved', ids: reply.id }).expect(403);
     const carried = hidden(refused.text, 'carried')!;
     const edited = Buffer.from(Buffer.from(carried, 'base64url').toString().replace(reply.id, other.id)).toString('base64url');
-    const signIn = await agent.post('/admin/sign-in').type('form').send({ password: PASSWORD, carried: edited, seal: hidden(refused.text, 'seal') }).expect(303);
+    const signIn = await agent
+      .post('/admin/sign-in')
+      .type('form')
+      .send({ password: PASSWORD, carried: edited, seal: hidden(refused.text, 'seal') })
+      .expect(303);
     assert.equal(signIn.headers.location, '/admin/replies');
     assert.equal(await t.db.reply.count({ where: { status: 'approved' } }), 0);
     assert.match((await agent.get('/admin/replies').expect(200)).text, /was not applied/);

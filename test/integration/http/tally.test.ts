@@ -31,7 +31,13 @@ describe('GET /s/:slug/tally', () => {
   });
 
   test('counts approved replies only, and says how many and when the last was approved', async () => {
-    await publish([['messengers', 'matrix'], ['messengers', 'xmpp']], { approvedAt: new Date('2026-05-03T10:00:00Z') });
+    await publish(
+      [
+        ['messengers', 'matrix'],
+        ['messengers', 'xmpp'],
+      ],
+      { approvedAt: new Date('2026-05-03T10:00:00Z') },
+    );
     await publish([['messengers', 'matrix']], { approvedAt: new Date('2026-05-07T23:30:00Z') });
     await publish([['messengers', 'deltachat']], { approvedAt: new Date('2026-05-05T10:00:00Z') });
     for (const status of ['pending', 'rejected', 'spam'] as const) await publish([['messengers', 'xmpp']], { status });
@@ -45,22 +51,47 @@ describe('GET /s/:slug/tally', () => {
   });
 
   test('shows readers using several messengers and their most common combinations', async () => {
-    await publish([['messengers', 'matrix'], ['messengers', 'xmpp']]);
-    await publish([['messengers', 'xmpp'], ['messengers', 'matrix']]);
-    await publish([['messengers', 'matrix'], ['messengers', 'deltachat'], ['messengers.other', 'signal messenger']]);
+    await publish([
+      ['messengers', 'matrix'],
+      ['messengers', 'xmpp'],
+    ]);
+    await publish([
+      ['messengers', 'xmpp'],
+      ['messengers', 'matrix'],
+    ]);
+    await publish([
+      ['messengers', 'matrix'],
+      ['messengers', 'deltachat'],
+      ['messengers.other', 'signal messenger'],
+    ]);
     await publish([['messengers', 'matrix']]);
     const text = await tallyText();
     assert.match(text, /Signal 1 25%/, 'a typed messenger is counted under its canonical name');
     assert.match(text, /3 of 4 readers \(75%\) chose more than one/);
     assert.match(text, /The most common combinations: Matrix \+ XMPP: 2 readers /);
-    assert.match(text, /Matrix \+ Delta Chat \+ Signal: 1/, 'listed options in the survey\'s order, then typed names');
+    assert.match(text, /Matrix \+ Delta Chat \+ Signal: 1/, "listed options in the survey's order, then typed names");
   });
 
   test('counts typed names under their canonical name, and groups unknown spellings', async () => {
-    await publish([['messengers', 'matrix'], ['clients.matrix', 'element desktop'], ['clients.matrix', 'Mystery Client']]);
-    await publish([['messengers', 'matrix'], ['clients.matrix', 'Riot'], ['clients.matrix', 'mystery-client']]);
-    await publish([['messengers', 'matrix'], ['clients.matrix', 'Element'], ['clients.matrix', 'Mystery Client']]);
-    await publish([['messengers', 'xmpp'], ['clients.xmpp', 'Element']]);
+    await publish([
+      ['messengers', 'matrix'],
+      ['clients.matrix', 'element desktop'],
+      ['clients.matrix', 'Mystery Client'],
+    ]);
+    await publish([
+      ['messengers', 'matrix'],
+      ['clients.matrix', 'Riot'],
+      ['clients.matrix', 'mystery-client'],
+    ]);
+    await publish([
+      ['messengers', 'matrix'],
+      ['clients.matrix', 'Element'],
+      ['clients.matrix', 'Mystery Client'],
+    ]);
+    await publish([
+      ['messengers', 'xmpp'],
+      ['clients.xmpp', 'Element'],
+    ]);
     const text = await tallyText();
     assert.match(text, /Matrix 3 readers \(75% of all readers\) chose Matrix\./);
     assert.match(text, /Which client programs or apps do you use\? 3 of 3 readers who chose Matrix answered\. .*Element 3 100% Mystery Client 3 100%/);
@@ -69,11 +100,29 @@ describe('GET /s/:slug/tally', () => {
   });
 
   test('shows hosting, providers and servers per messenger', async () => {
-    await publish([['messengers', 'matrix'], ['hosting.matrix', 'self-host'], ['server.matrix', 'matrix-synapse']]);
-    await publish([['messengers', 'matrix'], ['hosting.matrix', 'provider'], ['provider.matrix', 'matrix.org']]);
-    await publish([['messengers', 'matrix'], ['messengers', 'xmpp'], ['hosting.matrix', 'provider'], ['provider.matrix', 'Matrix.org'], ['hosting.xmpp', 'provider'], ['provider.xmpp', 'yax.im']]);
+    await publish([
+      ['messengers', 'matrix'],
+      ['hosting.matrix', 'self-host'],
+      ['server.matrix', 'matrix-synapse'],
+    ]);
+    await publish([
+      ['messengers', 'matrix'],
+      ['hosting.matrix', 'provider'],
+      ['provider.matrix', 'matrix.org'],
+    ]);
+    await publish([
+      ['messengers', 'matrix'],
+      ['messengers', 'xmpp'],
+      ['hosting.matrix', 'provider'],
+      ['provider.matrix', 'Matrix.org'],
+      ['hosting.xmpp', 'provider'],
+      ['provider.xmpp', 'yax.im'],
+    ]);
     const text = await tallyText();
-    assert.match(text, /Do you use an account provider or self-host\? 3 of 3 readers who chose Matrix answered\. .*An account provider 2 67% .*I self-host 1 33%/);
+    assert.match(
+      text,
+      /Do you use an account provider or self-host\? 3 of 3 readers who chose Matrix answered\. .*An account provider 2 67% .*I self-host 1 33%/,
+    );
     assert.match(text, /Which provider or server do you recommend\? 2 of 3 readers who chose Matrix answered\. .*matrix\.org 2 67%/);
     assert.match(text, /If you self-host: which server software\? 1 of 3 readers who chose Matrix answered\. .*Synapse 1 33%/);
     assert.match(text, /XMPP 1 reader \(33% of all readers\) chose XMPP\. .*An account provider 1 100% .*yax\.im 1 100%/);
@@ -81,10 +130,33 @@ describe('GET /s/:slug/tally', () => {
   });
 
   test('quotes only readers who consented, with their name or "anonymous", and never shows contact addresses', async () => {
-    await publish([['messengers', 'matrix'], ['why', 'Federation matters.'], ['display_name', 'Ada'], ['contact', 'ada@example.org'], ['consent_quote', 'yes']]);
-    await publish([['messengers', 'xmpp'], ['why', 'It is light.\nAnd old.'], ['contact', 'xmpp:bob@example.org'], ['consent_quote', 'yes']]);
-    await publish([['messengers', 'xmpp'], ['why', 'Do not quote me.'], ['display_name', 'Carol'], ['contact', 'carol@example.org']]);
-    await publish([['messengers', 'xmpp'], ['why', 'Still pending.'], ['consent_quote', 'yes']], { status: 'pending' });
+    await publish([
+      ['messengers', 'matrix'],
+      ['why', 'Federation matters.'],
+      ['display_name', 'Ada'],
+      ['contact', 'ada@example.org'],
+      ['consent_quote', 'yes'],
+    ]);
+    await publish([
+      ['messengers', 'xmpp'],
+      ['why', 'It is light.\nAnd old.'],
+      ['contact', 'xmpp:bob@example.org'],
+      ['consent_quote', 'yes'],
+    ]);
+    await publish([
+      ['messengers', 'xmpp'],
+      ['why', 'Do not quote me.'],
+      ['display_name', 'Carol'],
+      ['contact', 'carol@example.org'],
+    ]);
+    await publish(
+      [
+        ['messengers', 'xmpp'],
+        ['why', 'Still pending.'],
+        ['consent_quote', 'yes'],
+      ],
+      { status: 'pending' },
+    );
     const res = await request(app).get('/s/leaving-session/tally').expect(200);
     const text = visibleText(res.text);
     assert.match(text, /Why do you use them\? Federation matters\. — Ada It is light\. And old\. — anonymous/);
@@ -115,7 +187,12 @@ describe('GET /s/:slug/tally', () => {
   });
 
   test('escapes what readers typed', async () => {
-    await publish([['messengers', 'matrix'], ['why', '<script>alert(1)</script>'], ['clients.matrix', '<b>bold</b>'], ['consent_quote', 'yes']]);
+    await publish([
+      ['messengers', 'matrix'],
+      ['why', '<script>alert(1)</script>'],
+      ['clients.matrix', '<b>bold</b>'],
+      ['consent_quote', 'yes'],
+    ]);
     const res = await request(app).get('/s/leaving-session/tally').expect(200);
     assert.doesNotMatch(res.text, /<script|<b>/);
     assert.match(res.text, /&lt;script&gt;/);
@@ -123,7 +200,10 @@ describe('GET /s/:slug/tally', () => {
 
   test('draws bars on the server, without scripts or inline styles', async () => {
     await publish([['messengers', 'matrix']]);
-    await publish([['messengers', 'matrix'], ['messengers', 'xmpp']]);
+    await publish([
+      ['messengers', 'matrix'],
+      ['messengers', 'xmpp'],
+    ]);
     const res = await request(app).get('/s/leaving-session/tally').expect(200);
     const bar = (label: string) => new RegExp(`<th scope="row">${label}</th>.*?<rect width="(\\d+)"`).exec(res.text)?.[1];
     assert.equal(bar('Matrix'), '100');
@@ -146,7 +226,15 @@ describe('GET /s/:slug/tally', () => {
 
 describe('GET /s/:slug/tally.gmi', () => {
   test('serves the same tally as gemtext, in the capsule style', async () => {
-    await publish([['messengers', 'matrix'], ['messengers', 'xmpp'], ['why', 'Federation.'], ['consent_quote', 'yes']], { approvedAt: new Date('2026-05-09T10:00:00Z') });
+    await publish(
+      [
+        ['messengers', 'matrix'],
+        ['messengers', 'xmpp'],
+        ['why', 'Federation.'],
+        ['consent_quote', 'yes'],
+      ],
+      { approvedAt: new Date('2026-05-09T10:00:00Z') },
+    );
     await publish([['messengers', 'matrix']], { approvedAt: new Date('2026-05-08T10:00:00Z') });
     const res = await request(app).get('/s/leaving-session/tally.gmi').expect(200);
     assert.equal(res.headers['content-type'], 'text/gemini; charset=utf-8');
@@ -217,4 +305,3 @@ describe('the cached tally', () => {
     assert.equal(await tallyVersionOf(t.db, 'another-post'), 42n);
   });
 });
-

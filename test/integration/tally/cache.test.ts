@@ -29,7 +29,10 @@ describe('the ready tally', () => {
     assert.equal(first.readers, 1);
     await publish();
     const during = await Promise.all(Array.from({ length: 20 }, () => cache.tallyOf(survey())));
-    assert.ok(during.every((tally) => tally === first), 'every reader got the ready tally');
+    assert.ok(
+      during.every((tally) => tally === first),
+      'every reader got the ready tally',
+    );
     await eventually(async () => (await cache.tallyOf(survey())).readers === 2);
   });
 

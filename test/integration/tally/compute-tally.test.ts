@@ -17,23 +17,70 @@ describe('a multiple choice asked per option', () => {
       published: '2026-10-01',
       open: true,
       questions: [
-        { id: 'os', kind: 'choice', label: 'Which systems?', multiple: true, options: [{ id: 'linux', label: 'Linux' }, { id: 'bsd', label: 'BSD' }] },
-        { id: 'langs', kind: 'choice', each: 'os', multiple: true, label: 'Which languages there?', options: [{ id: 'c', label: 'C' }, { id: 'go', label: 'Go' }, { id: 'zig', label: 'Zig' }] },
+        {
+          id: 'os',
+          kind: 'choice',
+          label: 'Which systems?',
+          multiple: true,
+          options: [
+            { id: 'linux', label: 'Linux' },
+            { id: 'bsd', label: 'BSD' },
+          ],
+        },
+        {
+          id: 'langs',
+          kind: 'choice',
+          each: 'os',
+          multiple: true,
+          label: 'Which languages there?',
+          options: [
+            { id: 'c', label: 'C' },
+            { id: 'go', label: 'Go' },
+            { id: 'zig', label: 'Zig' },
+          ],
+        },
       ],
     });
     const surveys = new Map([[survey.slug, survey]]);
-    await publishReply(t.db, surveys, [['os', 'linux'], ['os', 'bsd'], ['langs.linux', 'c'], ['langs.linux', 'go'], ['langs.bsd', 'c']], { survey: 'languages' });
-    await publishReply(t.db, surveys, [['os', 'linux'], ['langs.linux', 'go'], ['langs.linux', 'c'], ['langs.linux', 'zig']], { survey: 'languages' });
+    await publishReply(
+      t.db,
+      surveys,
+      [
+        ['os', 'linux'],
+        ['os', 'bsd'],
+        ['langs.linux', 'c'],
+        ['langs.linux', 'go'],
+        ['langs.bsd', 'c'],
+      ],
+      { survey: 'languages' },
+    );
+    await publishReply(
+      t.db,
+      surveys,
+      [
+        ['os', 'linux'],
+        ['langs.linux', 'go'],
+        ['langs.linux', 'c'],
+        ['langs.linux', 'zig'],
+      ],
+      { survey: 'languages' },
+    );
     const tally = await computeTally(t.db, survey);
     const linux = tally.blocks.find((block) => block.type === 'group' && block.label === 'Linux');
     assert.ok(linux?.type === 'group');
     const section = linux.sections[0]!;
     assert.ok(section.type === 'counts');
-    assert.deepEqual(section.counts.map((c) => `${c.label} ${c.readers} ${c.percent}%`), ['C 2 100%', 'Go 2 100%', 'Zig 1 50%']);
+    assert.deepEqual(
+      section.counts.map((c) => `${c.label} ${c.readers} ${c.percent}%`),
+      ['C 2 100%', 'Go 2 100%', 'Zig 1 50%'],
+    );
     assert.deepEqual(section.several, {
       readers: 2,
       percent: 100,
-      combinations: [{ labels: ['C', 'Go'], readers: 1 }, { labels: ['C', 'Go', 'Zig'], readers: 1 }],
+      combinations: [
+        { labels: ['C', 'Go'], readers: 1 },
+        { labels: ['C', 'Go', 'Zig'], readers: 1 },
+      ],
     });
     const bsd = tally.blocks.find((block) => block.type === 'group' && block.label === 'BSD');
     assert.ok(bsd?.type === 'group' && bsd.sections[0]?.type === 'counts');

@@ -31,7 +31,9 @@ export interface Form {
 
 /** The first form on the page that posts, or null when the page has none (an error page). */
 export function readForm(html: string, pagePath: string, shownAt = performance.now()): Form | null {
-  const form = parse(html).querySelectorAll('form').find((f) => (f.getAttribute('method') ?? '').toLowerCase() === 'post');
+  const form = parse(html)
+    .querySelectorAll('form')
+    .find((f) => (f.getAttribute('method') ?? '').toLowerCase() === 'post');
   if (!form) return null;
   const hidden = form
     .querySelectorAll('input')
@@ -57,8 +59,14 @@ export function formVocabulary(html: string): { names: string[]; values: string[
  */
 export function answers(marker: string, variant: 'first' | 'changed' = 'first'): Pairs {
   return variant === 'first'
-    ? [['messengers', 'matrix'], ['why', `Typed by ${marker}: my friends are there & it's "fine" <really>.`]]
-    : [['messengers', 'xmpp'], ['why', `Typed by ${marker}, then changed: XMPP after all.`]];
+    ? [
+        ['messengers', 'matrix'],
+        ['why', `Typed by ${marker}: my friends are there & it's "fine" <really>.`],
+      ]
+    : [
+        ['messengers', 'xmpp'],
+        ['why', `Typed by ${marker}, then changed: XMPP after all.`],
+      ];
 }
 
 /** The marker in a stored answer's text, if it has one. */

@@ -33,7 +33,7 @@ export const anyText = fc.oneof(
 );
 
 /** Characters allowed raw in a path or query, '%' among them, so that malformed escapes appear. */
-const rawUrlChar = fc.constantFrom(...'%%%aZ09-_.~!$&\'()*+,;=:@/?'.split(''));
+const rawUrlChar = fc.constantFrom(..."%%%aZ09-_.~!$&'()*+,;=:@/?".split(''));
 
 /** A path segment or query part: any text encoded, raw URL characters, or escaped bytes that are not UTF-8. */
 export const urlPart = fc.oneof(
@@ -49,7 +49,13 @@ export const query = fc.oneof(
 );
 
 /** A header value Node will send: tab and printable Latin-1 only. */
-export const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 60 });
+export const headerText = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c !== 0x7f)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 60,
+});
 
 /** Mostly a form's own type (so that bodies reach the parser), else others and any text. */
 const contentType = fc.oneof(
@@ -71,7 +77,12 @@ const contentType = fc.oneof(
  * in any of several ways; often after the hidden fields of one of the forms in `hidden` and a
  * reader's valid `answers`, so that the fuzzed fields meet a form that would otherwise be stored.
  */
-export function formBody(known: { names: string[]; values: string[]; hidden: Pairs[]; answers: Pairs }): fc.Arbitrary<{ headers: Record<string, string>; body: Uint8Array }> {
+export function formBody(known: {
+  names: string[];
+  values: string[];
+  hidden: Pairs[];
+  answers: Pairs;
+}): fc.Arbitrary<{ headers: Record<string, string>; body: Uint8Array }> {
   const name = fc.oneof(fc.constantFrom(...known.names), anyText);
   const value = fc.oneof(
     { weight: 3, arbitrary: anyText },
@@ -97,9 +108,9 @@ export function formBody(known: { names: string[]; values: string[]; hidden: Pai
     fc.uint8Array({ maxLength: 2000 }),
   );
   const encoding = fc.oneof({ weight: 6, arbitrary: fc.constant('') }, fc.constantFrom('identity', 'gzip', 'br'));
-  const headers = fc.record({ 'content-type': contentType, 'content-encoding': encoding }).map((h) =>
-    Object.fromEntries(Object.entries(h).filter(([, v]) => v !== '')),
-  );
+  const headers = fc
+    .record({ 'content-type': contentType, 'content-encoding': encoding })
+    .map((h) => Object.fromEntries(Object.entries(h).filter(([, v]) => v !== '')));
   return fc.record({ headers, body: encoded });
 }
 

@@ -56,7 +56,14 @@ export function httpClient(baseUrl: string, connections = 50): Client {
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? null, error: null, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), sentAt, doneAt: performance.now() }),
+          resolve({
+            status: res.statusCode ?? null,
+            error: null,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            sentAt,
+            doneAt: performance.now(),
+          }),
         );
       });
       req.end(body);

@@ -67,7 +67,11 @@ export async function startInstance({ name, databaseUrl, env = {} }: InstanceOpt
   const port = await freePort();
   const out = openSync(logFile, 'w');
   const [command, ...args] = POSTBAG_COMMAND;
-  const child = spawn(command, [...args, 'serve'], { cwd: projectDir, env: environment(databaseUrl, { PORT: String(port), ...env }), stdio: ['ignore', out, out] });
+  const child = spawn(command, [...args, 'serve'], {
+    cwd: projectDir,
+    env: environment(databaseUrl, { PORT: String(port), ...env }),
+    stdio: ['ignore', out, out],
+  });
   closeSync(out);
   running.add(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>

@@ -23,7 +23,10 @@ export async function startCluster(): Promise<Cluster> {
   let server: EmbeddedPostgres = await startEmbeddedPostgres(dir);
   const { serverUrl } = server;
   const port = Number(new URL(serverUrl).port);
-  const version = await withClient(serverUrl, async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version);
+  const version = await withClient(
+    serverUrl,
+    async (client) => (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version,
+  );
   return {
     version,
     stop: () => server.stop(),

@@ -63,7 +63,7 @@ export function startReaders({ client, ledger, readers, tag, formPath = '/s/leav
     let marker = '';
     let headers = {};
     let refusals = 0;
-    for (let visit = 0; running; ) {
+    for (let visit = 0; running;) {
       if (form === null) {
         headers = { 'x-forwarded-for': address(index, visit) };
         marker = `${tag}r${index}v${visit}`;

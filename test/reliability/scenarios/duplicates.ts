@@ -41,7 +41,10 @@ export const duplicates: Scenario = async ({ cluster, quick }) => {
       for (let i = 0; i < (quick ? 1 : 3); i++) {
         const { form, headers } = await freshForm();
         const marker = `duppar${copies}x${i}`;
-        trials.parallel.push({ marker, outcomes: await Promise.all(Array.from({ length: copies }, () => sendForm(instance.client, form, answers(marker), headers))) });
+        trials.parallel.push({
+          marker,
+          outcomes: await Promise.all(Array.from({ length: copies }, () => sendForm(instance.client, form, answers(marker), headers))),
+        });
       }
     }
     for (let i = 0; i < repeat; i++) {

@@ -71,7 +71,9 @@ async function routeArbitraries(instance: Instance): Promise<[string, fc.Arbitra
   const token = /\/feed\/([A-Za-z0-9_-]+)/.exec(feedPage.body)?.[1];
   const signInForm = (await fetchForm(instance.client, '/admin/sign-in')).form;
   if (forms.length === 0 || !secret || !token || !signInForm) {
-    throw new Error(`Could not prepare the fuzzing: form ${forms.length > 0}, private link ${Boolean(secret)}, feed token ${Boolean(token)}, sign-in form ${Boolean(signInForm)}`);
+    throw new Error(
+      `Could not prepare the fuzzing: form ${forms.length > 0}, private link ${Boolean(secret)}, feed token ${Boolean(token)}, sign-in form ${Boolean(signInForm)}`,
+    );
   }
 
   // Readers arrive from many addresses (so per-client limits do not answer everything), and now and then with a malformed one.
@@ -85,9 +87,25 @@ async function routeArbitraries(instance: Instance): Promise<[string, fc.Arbitra
   const slug = fc.oneof(fc.constant(SLUG), urlPart);
   const privateLink = fc.oneof(fc.constant(secret), urlPart, fc.string({ unit: BASE64URL, minLength: 43, maxLength: 43 }));
   const strangerLink = fc.oneof(urlPart, fc.string({ unit: BASE64URL, minLength: 43, maxLength: 43 }));
-  const feedToken = fc.oneof(fc.constant(token), urlPart, urlPart.map((part) => `${token}${part}`), fc.nat(token.length - 1).map((i) => `${token.slice(0, i)}A${token.slice(i + 1)}`));
-  const signInBody = formBody({ names: ['password', ...signInForm.hidden.map(([name]) => name)], values: [AUTHOR_PASSWORD], hidden: [signInForm.hidden], answers: [['password', 'not the password']] });
-  const cookie = fc.oneof(fc.constant(''), headerText, headerText.map((t) => `postbag_admin=${t}`), headerText.map((t) => `postbag_device=${t}`), fc.constant(author.cookie));
+  const feedToken = fc.oneof(
+    fc.constant(token),
+    urlPart,
+    urlPart.map((part) => `${token}${part}`),
+    fc.nat(token.length - 1).map((i) => `${token.slice(0, i)}A${token.slice(i + 1)}`),
+  );
+  const signInBody = formBody({
+    names: ['password', ...signInForm.hidden.map(([name]) => name)],
+    values: [AUTHOR_PASSWORD],
+    hidden: [signInForm.hidden],
+    answers: [['password', 'not the password']],
+  });
+  const cookie = fc.oneof(
+    fc.constant(''),
+    headerText,
+    headerText.map((t) => `postbag_admin=${t}`),
+    headerText.map((t) => `postbag_device=${t}`),
+    fc.constant(author.cookie),
+  );
   const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
 
   return [
@@ -110,11 +128,15 @@ async function routeArbitraries(instance: Instance): Promise<[string, fc.Arbitra
     ['GET /privacy', get(fc.constant('/privacy'))],
     [
       'POST /admin/sign-in',
-      fc.tuple(post(fc.constant('/admin/sign-in'), signInBody), cookie).map(([request, c]) => ({ ...request, headers: c ? { ...request.headers, cookie: c } : request.headers })),
+      fc
+        .tuple(post(fc.constant('/admin/sign-in'), signInBody), cookie)
+        .map(([request, c]) => ({ ...request, headers: c ? { ...request.headers, cookie: c } : request.headers })),
     ],
     [
       'any method, any path',
-      fc.tuple(method, fc.array(urlPart, { maxLength: 4 }), query, headers).map(([m, parts, q, h]): FuzzRequest => ({ method: m, path: `/${parts.join('/')}${q}`, headers: h })),
+      fc
+        .tuple(method, fc.array(urlPart, { maxLength: 4 }), query, headers)
+        .map(([m, parts, q, h]): FuzzRequest => ({ method: m, path: `/${parts.join('/')}${q}`, headers: h })),
     ],
   ];
 }

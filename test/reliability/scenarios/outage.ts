@@ -68,14 +68,26 @@ export const outage: Scenario = async ({ cluster, quick }) => {
       whileDown.length > 0 && wrongWhileDown.length === 0,
     );
     const wrong = readers.visits.filter((v) => !answeredWell(v));
-    check('never another 5xx, never an unanswered request, at any time', `${wrong.length} of ${readers.visits.length}: ${describeCounts(countOutcomes(wrong))}`, wrong.length === 0);
+    check(
+      'never another 5xx, never an unanswered request, at any time',
+      `${wrong.length} of ${readers.visits.length}: ${describeCounts(countOutcomes(wrong))}`,
+      wrong.length === 0,
+    );
 
     const sent503 = readers.visits.filter((v) => v.kind === 'send' && v.status === 503);
     const echoed = sent503.filter((v) => v.echoed).length;
-    check('a 503 to a sent form shows what the reader typed', sent503.length === 0 ? 'no sent form was answered 503' : `${echoed} of ${sent503.length} pages`, sent503.length > 0 && echoed === sent503.length);
+    check(
+      'a 503 to a sent form shows what the reader typed',
+      sent503.length === 0 ? 'no sent form was answered 503' : `${echoed} of ${sent503.length} pages`,
+      sent503.length > 0 && echoed === sent503.length,
+    );
 
     const stored = await reconcile(ledger, databaseUrl);
-    check('no acknowledged reply lost or duplicated (readers resend after errors)', describeReconciliation(stored), stored.acknowledged > 0 && stored.lost === 0 && stored.duplicated === 0);
+    check(
+      'no acknowledged reply lost or duplicated (readers resend after errors)',
+      describeReconciliation(stored),
+      stored.acknowledged > 0 && stored.lost === 0 && stored.duplicated === 0,
+    );
 
     const recovered = outages.filter((o) => o.recoveryMs !== null);
     check(

@@ -29,7 +29,9 @@ export const sigterm: Scenario = async ({ cluster, quick }) => {
     const exitMs = exit === null ? null : exit.at - termAt;
     check(
       `exits within SHUTDOWN_TIMEOUT (${SHUTDOWN_TIMEOUT_MS / 1000} s) of SIGTERM`,
-      exitMs === null ? `still running ${ms(performance.now() - termAt)} later (killed)` : `exited after ${ms(exitMs)}, code ${exit!.code}, signal ${exit!.signal}`,
+      exitMs === null
+        ? `still running ${ms(performance.now() - termAt)} later (killed)`
+        : `exited after ${ms(exitMs)}, code ${exit!.code}, signal ${exit!.signal}`,
       exitMs !== null && exitMs <= SHUTDOWN_TIMEOUT_MS + SLACK_MS,
     );
 
