@@ -7,12 +7,12 @@ import { useTestApp } from '../../helpers/app.ts';
 
 const t = useTestApp();
 
-/** The CSV as rows of named cells (no cell here holds a comma, a quote or a line break). */
+/** The CSV as rows of named cells (every cell is quoted; none here holds a comma, a quote or a line break). */
 function csvRows(text: string): Record<string, string>[] {
   const [header, ...rows] = text
     .trimEnd()
     .split('\r\n')
-    .map((line) => line.split(','));
+    .map((line) => line.split(',').map((cell) => cell.replace(/^"(.*)"$/, '$1')));
   return rows.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i] ?? ''])));
 }
 
