@@ -30,5 +30,5 @@ export async function signedIn(app: Express, db: Db): Promise<{ agent: Agent; cs
   return { agent, csrf: match[1]! };
 }
 
-// test/e2e/seed.ts still imports the reply factory from here; everything else from replies.ts.
+// test/e2e/seed.ts still imports the reply factory from here; everything else imports it from replies.ts.
 export { storeReply } from './replies.ts';

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { purge } from '../../../src/retention/purge.ts';
 import { schedulePurge } from '../../../src/retention/schedule.ts';
-import { storeReply } from '../../helpers/admin.ts';
 import { useTestApp } from '../../helpers/app.ts';
 import { postbag } from '../../helpers/postbag.ts';
 import { memoryLogger } from '../../helpers/logs.ts';
+import { storeReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 

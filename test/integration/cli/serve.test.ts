@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
-import { storeReply } from '../../helpers/admin.ts';
 import { projectDir, useTestApp } from '../../helpers/app.ts';
+import { storeReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 /** Each test's guard against hanging: a server that never stops fails its test instead. */

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setStatus } from '../../../src/moderation/actions.ts';
 import { statusCounts } from '../../../src/moderation/queue.ts';
-import { storeReply } from '../../helpers/admin.ts';
 import { useTestApp } from '../../helpers/app.ts';
+import { storeReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import request from 'supertest';
-import { createAuthor, PASSWORD, signedIn, storeReply, type Agent } from '../../helpers/admin.ts';
+import { createAuthor, PASSWORD, signedIn, type Agent } from '../../helpers/admin.ts';
 import { useTestApp } from '../../helpers/app.ts';
+import { storeReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 

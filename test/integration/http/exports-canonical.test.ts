@@ -2,8 +2,9 @@
 // that the author's spreadsheet counts what the tally counts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { signedIn, storeReply } from '../../helpers/admin.ts';
+import { signedIn } from '../../helpers/admin.ts';
 import { useTestApp } from '../../helpers/app.ts';
+import { storeReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 

@@ -3,8 +3,9 @@
 // readers typed is unmatched again.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { signedIn, storeReply, type Agent } from '../../helpers/admin.ts';
+import { signedIn, type Agent } from '../../helpers/admin.ts';
 import { useTestApp } from '../../helpers/app.ts';
+import { storeReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import request from 'supertest';
-import { createAuthor, PASSWORD, signedIn, storeReply } from '../../helpers/admin.ts';
+import { createAuthor, PASSWORD, signedIn } from '../../helpers/admin.ts';
 import { useTestApp } from '../../helpers/app.ts';
+import { storeReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);

@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { signedIn, storeReply } from '../../helpers/admin.ts';
+import { signedIn } from '../../helpers/admin.ts';
 import { fixturesDir, useTestApp } from '../../helpers/app.ts';
+import { storeReply } from '../../helpers/replies.ts';
 
 const t = useTestApp(path.join(fixturesDir, 'surveys'));
 

@@ -3,8 +3,9 @@
 // author is carried, and what it carries cannot be changed (src/admin/carry.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { signedIn, storeReply, PASSWORD, type Agent } from '../../helpers/admin.ts';
+import { signedIn, PASSWORD, type Agent } from '../../helpers/admin.ts';
 import { useTestApp } from '../../helpers/app.ts';
+import { storeReply } from '../../helpers/replies.ts';
 
 const t = useTestApp();
 
