@@ -16,11 +16,13 @@ import { moderationHandlers } from './moderation/handlers.ts';
 import { privacyHandlers } from './privacy/handlers.ts';
 import { statusCounts } from './moderation/queue.ts';
 import { correctionForm, moderateForm, queueQuery } from './moderation/schema.ts';
+import { surveyAdminHandlers, surveyStateForm } from './moderation/surveys.ts';
 import { healthHandlers } from './http/health.ts';
 import { replyHandlers } from './replies/handlers.ts';
 import type { ReplyPolicy } from './replies/policy.ts';
 import { surveyHandlers } from './surveys/handlers.ts';
 import type { Surveys } from './surveys/registry.ts';
+import { SurveyStates } from './surveys/state.ts';
 import type { TallyCacheOptions } from './tally/cache.ts';
 import { tallyHandlers } from './tally/handlers.ts';
 
@@ -37,16 +39,18 @@ export interface RouteDeps {
 }
 
 export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tallyCache, purgeAfterDays }: RouteDeps): Router {
-  const surveyPages = surveyHandlers(surveys);
-  const tally = tallyHandlers(db, surveys, tallyCache);
+  const states = new SurveyStates(db);
+  const surveyPages = surveyHandlers(surveys, states);
+  const tally = tallyHandlers(db, surveys, states, tallyCache);
   const feed = feedHandlers(db, surveys);
-  const replies = replyHandlers(db, surveys, replyPolicy);
+  const replies = replyHandlers(db, surveys, states, replyPolicy);
   const health = healthHandlers(db);
   const moderation = moderationHandlers(db, surveys);
   const decisions = { lists: ['ids'], refusal: 'Unknown moderation action.' };
   // Forms that signing in finishes when they were sent just after the session ended (src/admin/carry.ts).
   const resumable = { '/replies/moderate': validFields(moderateForm, moderation.decide, decisions) };
   const auth = authHandlers(db, sessions, new SignInThrottle(db, sessions.key, throttlePolicy), resumable);
+  const surveyAdmin = surveyAdminHandlers(db, surveys, states);
   const names = catalogHandlers(db, surveys);
   const exports = exportHandlers(db, surveys);
   const privacy = privacyHandlers(purgeAfterDays);
@@ -85,6 +89,8 @@ export function routes({ db, surveys, sessions, throttlePolicy, replyPolicy, tal
   admin.post('/replies/:id/answers/:answerId', validForm(correctionForm, moderation.correct, { refusal: 'The correction form is missing its value.' }));
   admin.get('/replies/:id/delete', moderation.confirmDelete);
   admin.post('/replies/:id/delete', moderation.delete);
+  admin.get('/surveys', surveyAdmin.page);
+  admin.post('/surveys/:slug/state', validForm(surveyStateForm, surveyAdmin.setState));
   admin.get('/names', names.page);
   admin.post('/names/map', validForm(mapForm, names.map));
   admin.post('/names/unmap', validForm(spellingForm, names.unmap));

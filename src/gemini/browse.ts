@@ -1,10 +1,10 @@
-// The pages anyone may read (and crawlers may follow): the open surveys, a survey's page, its
-// tally, robots.txt; and the replies a client certificate has sent. None of them writes.
+// The pages anyone may read (and crawlers may follow): the surveys, a survey's page, its tally,
+// robots.txt; and the replies a client certificate has sent. None of them writes.
 import { GemtextDocument } from '../gemtext/document.ts';
 import { tallyPage } from '../tally/gemtext.ts';
 import { statusText } from '../surveys/describe.ts';
 import { surveysAnsweredByGeminiClient } from '../replies/service.ts';
-import { findSurvey, openSurveys } from '../surveys/registry.ts';
+import { findSurvey, surveysWithState } from '../surveys/registry.ts';
 import { clientOf, type Handler } from './context.ts';
 import { page, plainText } from './response.ts';
 import { surveySteps } from './steps.ts';
@@ -14,24 +14,32 @@ const ROBOTS = 'User-agent: *\nDisallow: /a/\nDisallow: /r/\n';
 
 const CERTIFICATE_LINK = ['/a/', 'Your replies (found by your client certificate)'] as const;
 
-// / - the open surveys
-export const home: Handler = ({ deps }) => {
+// / - the open surveys, and the closed ones' tallies
+export const home: Handler = async ({ deps }) => {
   const doc = new GemtextDocument().heading(1, 'Questions waiting for your answers').blank();
-  const surveys = openSurveys(deps.surveys);
-  if (surveys.length === 0) doc.text('No survey is open right now.');
-  for (const survey of surveys) doc.link(`/s/${survey.slug}`, `${survey.title} (${survey.published})`);
-  return Promise.resolve(page(doc.blank().link(...CERTIFICATE_LINK)));
+  const surveys = await surveysWithState(deps.surveys, deps.states);
+  const open = surveys.filter((s) => s.open).map((s) => s.survey);
+  const closed = surveys.filter((s) => !s.open).map((s) => s.survey);
+  if (open.length === 0) doc.text('No survey is open right now.');
+  for (const survey of open) doc.link(`/s/${survey.slug}`, `${survey.title} (${survey.published})`);
+  if (closed.length > 0) doc.blank().heading(2, 'Closed: what readers answered');
+  for (const survey of closed) doc.link(`/s/${survey.slug}/tally.gmi`, `${survey.title} (${survey.published})`);
+  return page(doc.blank().link(...CERTIFICATE_LINK));
 };
 
 // /robots.txt
 export const robots: Handler = () => Promise.resolve(plainText(ROBOTS));
 
 // /s/<slug> - the survey's introduction, where answering starts, and its tally
-export const surveyPage: Handler = ({ params, deps }) => {
+export const surveyPage: Handler = async ({ params, deps }) => {
   const survey = findSurvey(deps.surveys, params.slug!);
   const doc = new GemtextDocument().heading(1, survey.title).blank();
+  doc.text(`Questions from ${survey.author === undefined ? '' : `${survey.author}, in `}the post of ${survey.published}.`);
+  if (survey.post !== undefined) doc.link(survey.post, 'The post');
+  if (survey.mirror !== undefined) doc.link(survey.mirror, 'The post on the web');
+  doc.blank();
   for (const paragraph of survey.intro.split(/\n\s*\n/)) doc.text(paragraph);
-  if (survey.open) {
+  if (await deps.states.isOpen(survey)) {
     const [first] = surveySteps(survey, []);
     doc.blank().link(`/a/new/${survey.slug}/q/${first!.key}`, 'Start answering, one question at a time');
     doc.blank().text('You will see all your answers before sending. Then you get a private link to see, change or delete your reply.');

@@ -4,6 +4,7 @@ import type { ClientKeys } from '../flood/client-key.ts';
 import type { ReplyPolicy } from '../replies/policy.ts';
 import type { ReceiveContext } from '../replies/receive.ts';
 import type { Surveys } from '../surveys/registry.ts';
+import type { SurveyStates } from '../surveys/state.ts';
 import type { TallyCache } from '../tally/cache.ts';
 import type { GeminiResponse } from './response.ts';
 import type { GeminiRequest } from './server.ts';
@@ -11,6 +12,8 @@ import type { GeminiRequest } from './server.ts';
 export interface GeminiDeps {
   db: Db;
   surveys: Surveys;
+  /** Whether each survey takes replies, as the author set it in the admin. */
+  states: SurveyStates;
   tallies: TallyCache;
   /** The value stored for a client certificate's fingerprint (see client-id.ts). */
   clientHash: (fingerprint: string) => Promise<string>;

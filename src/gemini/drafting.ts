@@ -30,12 +30,12 @@ interface Place {
 
 async function placeOf({ params, deps }: Context): Promise<Place> {
   if (params.token === undefined) {
-    const survey = findOpenSurvey(deps.surveys, params.slug!);
+    const survey = await findOpenSurvey(deps.surveys, deps.states, params.slug!);
     return { survey, fields: new Map(), base: `/a/new/${survey.slug}`, token: null };
   }
   const draft = await findDraft(deps.db, params.token);
   if (!draft) throw new NotFound(EXPIRED);
-  return { survey: findOpenSurvey(deps.surveys, draft.surveySlug), fields: draft.fields, base: `/a/d/${draft.token}`, token: draft.token };
+  return { survey: await findOpenSurvey(deps.surveys, deps.states, draft.surveySlug), fields: draft.fields, base: `/a/d/${draft.token}`, token: draft.token };
 }
 
 // …/q/<step> - the question in full, the answer so far, links to answer, go on, or review

@@ -42,6 +42,7 @@ async function replyOf(context: Context): Promise<Found> {
 export const replyPage: Handler = async (context) => {
   const { reply, base, link } = await replyOf(context);
   const survey = findSurvey(context.deps.surveys, reply.surveySlug);
+  const open = await context.deps.states.isOpen(survey);
   const doc = new GemtextDocument().heading(1, `Your reply to “${survey.title}”`).blank();
   doc.text(`Status: ${statusText[reply.status]}. Sent ${reply.createdAt.toISOString().slice(0, 10)}.`);
   if (link === null) doc.text('Found by your client certificate.');
@@ -53,8 +54,8 @@ export const replyPage: Handler = async (context) => {
     doc.link(link, link);
   }
   doc.blank().heading(2, 'Your answers');
-  if (survey.open) doc.text('A change sends the reply back to the author, who reads it again before it is published.');
-  writeAnswers(doc, survey, surveySteps(survey, reply.answers), reply, survey.open ? base : null);
+  if (open) doc.text('A change sends the reply back to the author, who reads it again before it is published.');
+  writeAnswers(doc, survey, surveySteps(survey, reply.answers), reply, open ? base : null);
   doc.blank().link(`${base}/delete`, 'Delete your reply').link(`/s/${survey.slug}/tally.gmi`, 'What readers answered so far');
   return page(doc);
 };
@@ -63,7 +64,7 @@ export const replyPage: Handler = async (context) => {
 export const changeReply: Handler = async (context) => {
   const { request, deps } = context;
   const { reply, base } = await replyOf(context);
-  const survey = findOpenSurvey(deps.surveys, reply.surveySlug);
+  const survey = await findOpenSurvey(deps.surveys, deps.states, reply.surveySlug);
   const taken = takeAnswer(request, survey, replyToFields(survey, reply), context.params.step!);
   if (!taken.ok) return taken.response;
   const received = await reviseReply(receiving(context, await clientOrNull(context)), survey, reply, taken.fields);

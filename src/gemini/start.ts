@@ -8,6 +8,7 @@ import type { Db } from '../db/client.ts';
 import { ClientKeys } from '../flood/client-key.ts';
 import type { ReplyPolicy } from '../replies/policy.ts';
 import type { Surveys } from '../surveys/registry.ts';
+import { SurveyStates } from '../surveys/state.ts';
 import { TallyCache } from '../tally/cache.ts';
 import { serverCredentials } from './certificate.ts';
 import { geminiClientHasher } from './client-id.ts';
@@ -31,6 +32,7 @@ export async function startGemini(config: Config, deps: { db: Db; surveys: Surve
     handle: geminiRoutes({
       db: deps.db,
       surveys: deps.surveys,
+      states: new SurveyStates(deps.db),
       tallies: new TallyCache(deps.db),
       clientHash: geminiClientHasher(deps.db),
       replyPolicy: deps.replyPolicy,

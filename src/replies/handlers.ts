@@ -10,8 +10,9 @@ import type { FormFields } from '../forms/body.ts';
 import { readForm } from '../forms/request.ts';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../http/errors.ts';
 import { describeAnswers, statusText } from '../surveys/describe.ts';
-import { findOpenSurvey, findSurvey, type Surveys } from '../surveys/registry.ts';
+import { findOpenSurvey, findSurvey, SurveyClosed, type Surveys } from '../surveys/registry.ts';
 import type { Survey } from '../surveys/schema.ts';
+import type { SurveyStates } from '../surveys/state.ts';
 import { fixedFields } from './fields.ts';
 import { formView, replyToFields } from './form-view.ts';
 import type { FieldErrors } from './read-form.ts';
@@ -35,7 +36,7 @@ const unavailable = {
   retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
 };
 
-export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
+export function replyHandlers(db: Db, surveys: Surveys, states: SurveyStates, policy: ReplyPolicy) {
   const clientKeys = new ClientKeys(db);
   const context = (req: Request): ReceiveContext => ({ db, policy, clientKeys, address: req.ip, origin: { channel: 'web' } });
 
@@ -76,6 +77,20 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
     await renderForm(res, survey, values, outcome.errors, editing, outcome.status);
   }
 
+  /**
+   * The survey, if it takes replies; else the page that says it is closed and links to its
+   * tally (410), and null. `sent`: a form came, and was not stored.
+   */
+  async function openSurveyOr(res: Response, slug: string, sent: boolean): Promise<Survey | null> {
+    try {
+      return await findOpenSurvey(surveys, states, slug);
+    } catch (err) {
+      if (!(err instanceof SurveyClosed)) throw err;
+      res.status(410).render('surveys/closed', { survey: err.survey, sent });
+      return null;
+    }
+  }
+
   async function replyFor(req: Request) {
     const secret = String(req.params.secret);
     const reply = SECRET_PARAM.test(secret) ? await findReplyBySecret(db, secret) : null;
@@ -85,7 +100,8 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
 
   // GET /s/:slug - the form, with a fresh token (which holds the secret of the private link)
   const newForm: RequestHandler = async (req, res) => {
-    const survey = findOpenSurvey(surveys, String(req.params.slug));
+    const survey = await openSurveyOr(res, String(req.params.slug), false);
+    if (!survey) return;
     // Back, after sending, must show this very form again (same token, so sending again edits
     // the reply instead of adding one): the browser may keep it, though only for its own
     // history, and revalidates on a new visit (which gets a new token). The form is sent to
@@ -96,7 +112,8 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
 
   // POST /s/:slug/replies - store the reply, then show the thank-you page
   const submit: RequestHandler = async (req, res) => {
-    const survey = findOpenSurvey(surveys, String(req.params.slug));
+    const survey = await openSurveyOr(res, String(req.params.slug), true);
+    if (!survey) return;
     const fields = readForm(req);
     await answer(res, survey, fields, null, receiveReply(context(req), survey, fields), 'thanks');
   };
@@ -105,6 +122,7 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
     const { reply, secret, survey } = await replyFor(req);
     res.render('replies/private', {
       survey,
+      open: await states.isOpen(survey),
       reply,
       answers: describeAnswers(survey, reply.answers),
       statusText,
@@ -131,14 +149,14 @@ export function replyHandlers(db: Db, surveys: Surveys, policy: ReplyPolicy) {
   // GET /r/:secret/edit - the form again, filled with the reply
   const editForm: RequestHandler = async (req, res) => {
     const { reply, secret, survey } = await replyFor(req);
-    if (!survey.open) return refuseClosed(res, survey, secret, false);
+    if (!(await states.isOpen(survey))) return refuseClosed(res, survey, secret, false);
     await renderForm(res, survey, replyToFields(survey, reply), {}, { link: privateLink(secret), reply });
   };
 
   // POST /r/:secret/edit - replace the answers; the reply waits for moderation again
   const saveEdit: RequestHandler = async (req, res) => {
     const { reply, secret, survey } = await replyFor(req);
-    if (!survey.open) return refuseClosed(res, survey, secret, true);
+    if (!(await states.isOpen(survey))) return refuseClosed(res, survey, secret, true);
     const fields = readForm(req);
     const revising = reviseReply(context(req), survey, reply, fields).then((r) => (r.stored ? { ...r, secret } : r));
     await answer(res, survey, fields, { link: privateLink(secret), reply }, revising, 'edited');

@@ -1,8 +1,12 @@
 import type { RequestHandler } from 'express';
-import { openSurveys, type Surveys } from './registry.ts';
+import { surveysWithState, type Surveys } from './registry.ts';
+import type { SurveyStates } from './state.ts';
 
-export function surveyHandlers(surveys: Surveys) {
-  // GET / - the open surveys
-  const list: RequestHandler = (_req, res) => res.render('surveys/index', { surveys: openSurveys(surveys) });
+export function surveyHandlers(surveys: Surveys, states: SurveyStates) {
+  // GET / - the open surveys, and the closed ones' tallies
+  const list: RequestHandler = async (_req, res) => {
+    const all = await surveysWithState(surveys, states);
+    res.render('surveys/index', { open: all.filter((s) => s.open).map((s) => s.survey), closed: all.filter((s) => !s.open).map((s) => s.survey) });
+  };
   return { list };
 }

@@ -65,7 +65,24 @@ export const surveySchema = z
     title: z.string().trim().min(1).max(200),
     /** The post's publication date, YYYY-MM-DD. */
     published: z.iso.date(),
+    /** Whether it takes replies when Postbag first meets it; the author opens and closes it in the admin after that. */
     open: z.boolean(),
+    /** Who asks, as readers know them: the capsule's or the author's name. */
+    author: z.string().trim().min(1).max(100).optional(),
+    /** The post that asks, in the capsule. */
+    post: z
+      .url({ protocol: /^gemini$/, hostname: /^[^.\s]\S*$/, error: 'must be the post’s gemini:// address, like gemini://capsule.example.org/post.gmi' })
+      .max(1000)
+      .optional(),
+    /** The same post on the web, when the capsule is mirrored over HTTPS. */
+    mirror: z
+      .url({
+        protocol: /^https$/,
+        hostname: /^[^.\s]\S*$/,
+        error: 'must be the post’s https:// address on the web, like https://capsule.example.org/post.html',
+      })
+      .max(1000)
+      .optional(),
     intro: z.string().trim().max(4000).default(''),
     questions: z.array(questionSchema).min(1).max(50),
     /** Well-known names: catalog[scope][kind] lists names, scope being an option id or "" for none. */

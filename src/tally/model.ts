@@ -53,7 +53,6 @@ export type Block = { type: 'section'; section: Section } | { type: 'group'; lab
 export interface Tally {
   slug: string;
   title: string;
-  open: boolean;
   /** The post's publication date, YYYY-MM-DD. */
   published: string;
   /** Approved replies counted. */
@@ -96,7 +95,6 @@ export function buildTally(survey: Survey, rows: TallyRows): Tally {
   return {
     slug: survey.slug,
     title: survey.title,
-    open: survey.open,
     published: survey.published,
     readers: rows.readers,
     lastApproval: rows.lastApproval?.toISOString().slice(0, 10) ?? null,

@@ -14,7 +14,6 @@ function hostileTally(): Tally {
   return {
     slug: 'leaving-session',
     title: hostile[0]!,
-    open: true,
     published: '2026-05-01',
     readers: 3,
     lastApproval: '2026-05-10',
@@ -99,7 +98,6 @@ describe('the gemtext tally', () => {
     const tally: Tally = {
       slug: 'text-editors',
       title: 'Which editor writes your capsule?',
-      open: true,
       published: '2026-09-12',
       readers: 4,
       lastApproval: '2026-09-20',
@@ -212,7 +210,6 @@ describe('counts', () => {
   const section = (counts: Count[], base: number, more = 0): Tally => ({
     slug: 'leaving-session',
     title: 'Leaving Session',
-    open: true,
     published: '2026-05-01',
     readers: base,
     lastApproval: '2026-05-10',

@@ -29,6 +29,23 @@ describe('survey files', () => {
     );
   });
 
+  test('says who asks and where: the author, the post’s gemini:// address and its https:// mirror, all optional', async () => {
+    const shipped = (await loadSurveys(shippedSurveys)).get('leaving-session');
+    assert.equal(shipped?.author, "the capsule's author");
+    assert.match(shipped?.post ?? '', /^gemini:\/\/[^/]+\/.+\.gmi$/);
+    assert.match(shipped?.mirror ?? '', /^https:\/\/[^/]+\/.+$/);
+    const survey = parseSurveyFile('x.json', JSON.stringify({ ...minimal, author: ' Solene ', post: 'gemini://dataswamp.org/~solene/post.gmi' }));
+    assert.deepEqual([survey.author, survey.post, survey.mirror], ['Solene', 'gemini://dataswamp.org/~solene/post.gmi', undefined]);
+  });
+
+  test('refuses a post that is not a gemini:// address, a mirror that is not https://, an empty author', () => {
+    assert.match(problem({ ...minimal, post: 'https://capsule.example.org/post.html' }), /post: must be the post’s gemini:\/\/ address/);
+    assert.match(problem({ ...minimal, post: 'gemini:///post.gmi' }), /post: must be the post’s gemini:\/\/ address/);
+    assert.match(problem({ ...minimal, mirror: 'http://capsule.example.org/post.html' }), /mirror: must be the post’s https:\/\/ address/);
+    assert.match(problem({ ...minimal, mirror: 'javascript:alert(1)' }), /mirror: /);
+    assert.match(problem({ ...minimal, author: '  ' }), /author: /);
+  });
+
   test('a minimal survey gets defaults', () => {
     const survey = parseSurveyFile('x.json', JSON.stringify(minimal));
     assert.deepEqual(survey.questions[0], { id: 'q', kind: 'text', label: 'Q?', required: false, maxLength: 2000, quotable: false });

@@ -15,6 +15,7 @@ import { createGeminiServer, type GeminiLimits } from '../../../src/gemini/serve
 import { ClientKeys } from '../../../src/flood/client-key.ts';
 import type { ReplyPolicy } from '../../../src/replies/policy.ts';
 import { TallyCache } from '../../../src/tally/cache.ts';
+import { SurveyStates } from '../../../src/surveys/state.ts';
 import type { TestApp } from '../../helpers/app.ts';
 
 export interface GeminiReply {
@@ -78,6 +79,7 @@ export function useGemini(t: TestApp, limits: Partial<GeminiLimits> = {}): TestG
       deps ??= {
         db: t.db,
         surveys: t.surveys,
+        states: new SurveyStates(t.db),
         tallies: new TallyCache(t.db, { freshWaitMs: Number.POSITIVE_INFINITY }),
         clientHash: geminiClientHasher(t.db),
         replyPolicy: testPolicy,

@@ -163,7 +163,10 @@ describe("readers' privacy", () => {
       const res = await request(t.app).get(path).expect(200);
       assert.equal(res.headers['set-cookie'], undefined, path);
       assert.equal(res.headers['referrer-policy'], 'no-referrer', path);
-      assert.doesNotMatch(res.text, /(src|href)="(https?:)?\/\//, path);
+      // Links to the post (its copy on the web) are the reader's to follow, and send no referrer.
+      assert.doesNotMatch(res.text, /\ssrc="(https?:)?\/\//, `${path}: no script, image or frame from elsewhere`);
+      assert.doesNotMatch(res.text, /<link[^>]+href="(https?:)?\/\//, `${path}: no stylesheet or icon from elsewhere`);
+      assert.match(res.text, /<meta name="referrer" content="no-referrer">/, path);
     }
   });
 

@@ -14,7 +14,8 @@ describe('a second survey file', () => {
   test('is listed, and its form asks its own questions with its own suggestions', async () => {
     const list = await request(t.app).get('/').expect(200);
     assert.match(list.text, /Which editor writes your capsule\?/);
-    assert.doesNotMatch(list.text, /An older question/, 'closed surveys are not listed');
+    assert.doesNotMatch(list.text, /href="\/s\/closed-post"/, 'a closed survey’s form is not offered');
+    assert.match(list.text, /<a href="\/s\/closed-post\/tally">An older question<\/a>/, 'its tally is');
     const form = await request(t.app).get('/s/text-editors').expect(200);
     assert.match(form.text, /Which editor do you write gemtext in\?/);
     assert.match(form.text, /If you use Emacs/);
@@ -52,9 +53,12 @@ describe('a second survey file', () => {
     assert.equal(await t.db.reply.count(), 0);
   });
 
-  test('a closed survey answers 410 and takes no reply', async () => {
-    await request(t.app).get('/s/closed-post').expect(410);
-    await postForm(t.app, '/s/closed-post/replies', [['answer', 'late']]).expect(410);
+  test('a closed survey answers 410, says so on its form page with a link to its tally, and takes no reply', async () => {
+    const page = await request(t.app).get('/s/closed-post').expect(410);
+    assert.match(page.text, /This survey is closed: it takes no more replies\./);
+    assert.match(page.text, /href="\/s\/closed-post\/tally"/);
+    const sent = await postForm(t.app, '/s/closed-post/replies', [['answer', 'late']]).expect(410);
+    assert.match(sent.text, /so what you just sent was not stored/);
     assert.equal(await t.db.reply.count(), 0);
   });
 });
