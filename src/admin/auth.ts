@@ -74,7 +74,7 @@ export function authHandlers(db: Db, sessions: AdminSessions, throttle: SignInTh
     });
     const resume = resumed ? resumable[resumed.action] : undefined;
     if (resumed && resume) return resume(req, res, resumed.fields);
-    if (sealed) flash(req, 'What you sent before signing in is more than two hours old, so it was not applied: please do it again.');
+    if (sealed) await flash(req, 'What you sent before signing in is more than two hours old, so it was not applied: please do it again.');
     res.redirect(303, next ?? LANDING);
   };
 

@@ -53,14 +53,14 @@ export function catalogHandlers(db: Db, surveys: Surveys) {
     const checked = checkLine(form.name, limits.name);
     if (!checked.ok || checked.value === '') return render(res, 400, checked.ok ? 'Type the name to map this spelling to.' : checked.message);
     const name = await mapName(db, { ...form, name: checked.value });
-    flash(req, `“${form.key}” now counts as ${name}, in every reply, past and future.`);
+    await flash(req, `“${form.key}” now counts as ${name}, in every reply, past and future.`);
     res.redirect(303, '/admin/names');
   };
 
   // POST /admin/names/unmap - undo a mapping: the spelling counts as unmatched again
   const unmap: Handler<z.infer<typeof spellingForm>> = async (req, res, spelling) => {
     const name = await unmapName(db, spelling);
-    flash(
+    await flash(
       req,
       name === null
         ? `“${spelling.key}” was not a mapping of yours (any more): nothing changed.`

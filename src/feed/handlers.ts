@@ -27,7 +27,7 @@ export function feedHandlers(db: Db, surveys: Surveys) {
   // POST /admin/feed/rotate - a new secret address; the old one stops working
   const rotate: RequestHandler = async (req, res) => {
     await rotateFeedToken(db);
-    flash(req, 'The feed has a new address, below; the old one no longer works. Give the new one to your feed reader.');
+    await flash(req, 'The feed has a new address, below; the old one no longer works. Give the new one to your feed reader.');
     res.redirect(303, '/admin/feed');
   };
 

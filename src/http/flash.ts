@@ -9,8 +9,14 @@ declare module 'express-session' {
   }
 }
 
-export function flash(req: Request, message: string): void {
+/**
+ * Keeps the message for the next page, saved before the answer goes out: express-session saves
+ * a changed session only while the response is being sent, and a browser that follows the
+ * redirect at once could ask for the next page before the message is stored.
+ */
+export async function flash(req: Request, message: string): Promise<void> {
   req.session.flash = message;
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
 }
 
 /**

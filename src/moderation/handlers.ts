@@ -46,17 +46,18 @@ export function moderationHandlers(db: Db, surveys: Surveys) {
     const next = hasMore ? encodeCursor(replies.at(-1)!) : null;
     const perSurvey = newestFirst(surveys).map((s) => ({ slug: s.slug, title: s.title, count: bySurvey.get(s.slug)?.[query.status] ?? 0 }));
     const all = [...bySurvey.values()].reduce((sum, counts) => sum + counts[query.status], 0);
-    /** This queue's address with some of its query changed (a new filter starts at the first page). */
-    const url = (change: { survey?: string | undefined; after?: string }) => {
-      const params = { status: query.status, order: query.order, q: query.q, survey: 'survey' in change ? change.survey : query.survey, after: change.after };
-      return `/admin/replies?${new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString()}`;
+    /** This queue's address: its first page, or the page after the `after` cursor. */
+    const url = (after?: string) => {
+      const params = { status: query.status, order: query.order, q: query.q, survey: query.survey, after };
+      const given = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
+      return `/admin/replies?${new URLSearchParams(given).toString()}`;
     };
     res.render('admin/queue', { query, items: replies.map(present), next, back: req.originalUrl, perSurvey, all, newer, lastVisit, url });
   };
 
   // POST /admin/replies/moderate - approve, reject, mark as spam or return to pending (one or many)
   const decide: Handler<Decisions> = async (req, res, { decisions, back }) => {
-    flash(req, decisionsMessage(decisions.size, await applyDecisions(db, decisions)));
+    await flash(req, decisionsMessage(decisions.size, await applyDecisions(db, decisions)));
     res.redirect(303, back);
   };
 
@@ -72,7 +73,7 @@ export function moderationHandlers(db: Db, surveys: Surveys) {
     if (!survey || answerId === null) throw new NotFound('This answer does not exist (any more).');
     const refused = await correctAnswer(db, survey, { replyId: reply.id, answerId, ...correction });
     if (refused) return renderReply(res, reply, { [answerParam]: refused }, 400);
-    flash(req, 'Correction saved. What the reader typed is kept beside it, and the reader sees it marked as yours.');
+    await flash(req, 'Correction saved. What the reader typed is kept beside it, and the reader sees it marked as yours.');
     res.redirect(303, `/admin/replies/${reply.id}`);
   };
 
@@ -85,7 +86,7 @@ export function moderationHandlers(db: Db, surveys: Surveys) {
   const deleteForGood: RequestHandler = async (req, res) => {
     const reply = await replyOr404(param(req, 'id'));
     await deleteReplyForGood(db, reply.id);
-    flash(req, 'The reply is deleted for good, and gone from the tally.');
+    await flash(req, 'The reply is deleted for good, and gone from the tally.');
     res.redirect(303, `/admin/replies?status=${reply.status}`);
   };
 

@@ -15,15 +15,15 @@ export const surveyStateForm = z.object({ open: z.enum(['yes', 'no']).transform(
 export function surveyAdminHandlers(db: Db, surveys: Surveys, states: SurveyStates) {
   // GET /admin/surveys - every survey, open or closed, with its replies per status
   const page: RequestHandler = async (_req, res) => {
-    const [list, counts] = await Promise.all([surveysWithState(surveys, states), countsBySurvey(db)]);
-    res.render('admin/surveys', { list, counts, statuses });
+    const [list, replyCounts] = await Promise.all([surveysWithState(surveys, states), countsBySurvey(db)]);
+    res.render('admin/surveys', { list, replyCounts, statuses });
   };
 
   // POST /admin/surveys/:slug/state - open or close a survey, without a restart
   const setState: Handler<z.infer<typeof surveyStateForm>> = async (req, res, { open }) => {
     const survey = findSurvey(surveys, String(req.params.slug));
     await states.set(survey, open);
-    flash(
+    await flash(
       req,
       open
         ? `“${survey.title}” is open again: its form takes replies, on the web and over Gemini.`

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { correctAnswer } from '../../src/moderation/actions.ts';
+import { SurveyStates } from '../../src/surveys/state.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { contrast, inspect, schemes, skipWithoutBrowser, useHarness } from './kit.ts';
 import { seedReplies } from './seed.ts';
@@ -26,6 +27,7 @@ describe('a reader, in a browser without JavaScript', { skip: skipWithoutBrowser
     await page.goto(`${h.base}/`);
     await inspect(h, page, 'surveys');
     await page.getByRole('link', { name: 'Leaving Session' }).click();
+    assert.match(await page.locator('.lede').innerText(), /^Questions from the capsule's author, in the post of 1 May 2026/);
     await inspect(h, page, 'form');
     for (const label of ['Matrix client 1', 'Matrix client 3', 'XMPP client 2', 'Delta Chat client 1']) {
       assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, `a field labelled “${label}”`);
@@ -101,6 +103,18 @@ describe('a reader, in a browser without JavaScript', { skip: skipWithoutBrowser
     await inspect(h, page, 'tally');
     await page.goto(`${h.base}/s/no-such-post`);
     await inspect(h, page, 'not-found');
+
+    // The author closes the survey: its form says so and leads to the tally, as the front page does.
+    await new SurveyStates(t.db).set(t.surveys.get('leaving-session')!, false);
+    await page.goto(`${h.base}/s/leaving-session`);
+    assert.match(await page.locator('.notice').innerText(), /This survey is closed: it takes no more replies\./);
+    assert.match(await page.locator('.post-links').innerText(), /^Read the post in Gemini: gemini:\/\/\S+, or on the web\.$/);
+    await inspect(h, page, 'form-closed');
+    await page.goto(`${h.base}/`);
+    assert.match(await page.locator('main').innerText(), /Closed: what readers answered\s+Leaving Session, from the post of 1 May 2026/);
+    await inspect(h, page, 'surveys-closed');
+    await page.getByRole('link', { name: 'Leaving Session' }).click();
+    assert.equal(new URL(page.url()).pathname, '/s/leaving-session/tally');
     await context.close();
 
     for (const [name, height] of h.heights) tt.diagnostic(`height of ${name}: ${height[320]} px at 320, ${height[1280]} px at 1280`);

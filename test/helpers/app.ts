@@ -31,14 +31,16 @@ export interface TestApp {
 
 /**
  * Registers hooks that give the calling test file an app on its own database, emptied and
- * re-seeded before every test. Read the returned object's fields inside tests.
+ * re-seeded before every test, with the surveys of one folder or several. Read the returned
+ * object's fields inside tests.
  */
-export function useTestApp(surveysDir = path.join(projectDir, 'surveys')): TestApp {
+export function useTestApp(surveysDirs: string | readonly string[] = path.join(projectDir, 'surveys')): TestApp {
   const context = {} as TestApp;
   before(async () => {
     context.database = await createTestDatabase();
     context.db = context.database.db;
-    context.surveys = await loadSurveys(surveysDir);
+    const folders = await Promise.all([surveysDirs].flat().map((dir) => loadSurveys(dir)));
+    context.surveys = new Map(folders.flatMap((surveys) => [...surveys]));
     // Seeded once as at start-up, then copied back before each test: quicker than seeding again.
     await seedCatalog(context.db, context.surveys.values());
     await context.database.keep(['catalog_name', 'catalog_alias']);

@@ -11,11 +11,12 @@ const t = useTestApp(path.join(fixturesDir, 'surveys'));
 
 const editors = (value: string) => ({ survey: 'text-editors', answers: [{ questionId: 'editor', value }] });
 const older = (value: string) => ({ survey: 'closed-post', answers: [{ questionId: 'answer', value }] });
-const filterLinks = (html: string) =>
-  [...(/<nav class="survey-filter"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '').matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]+)<\/a>/g)].map(
-    ([, href, current, text]) => ({
-      href: href!.replaceAll('&amp;', '&'),
-      current: current !== undefined,
+/** The survey filter's choices: their value, text, and whether chosen. */
+const surveyChoices = (html: string) =>
+  [...(/<select id="survey" name="survey">([\s\S]*?)<\/select>/.exec(html)?.[1] ?? '').matchAll(/<option value="([^"]*)"( selected)?>([^<]+)<\/option>/g)].map(
+    ([, value, selected, text]) => ({
+      value: value!,
+      selected: selected !== undefined,
       text: text!,
     }),
   );
@@ -30,24 +31,24 @@ describe('the queue, per survey', () => {
 
     const all = await agent.get('/admin/replies').expect(200);
     assert.deepEqual(
-      filterLinks(all.text).map(({ text, current }) => [text, current]),
+      surveyChoices(all.text).map(({ text, selected }) => [text, selected]),
       [
         ['All surveys (3)', true],
         ['Which editor writes your capsule? (2)', false],
         ['An older question (1)', false],
       ],
     );
-    const link = filterLinks(all.text).find((l) => l.text.startsWith('Which editor'))!.href;
-    const one = await agent.get(link).expect(200);
+    assert.equal(surveyChoices(all.text)[1]!.value, 'text-editors');
+    const one = await agent.get('/admin/replies?status=pending&survey=text-editors').expect(200);
     assert.match(one.text, /<h1>Pending replies to “Which editor writes your capsule\?”<\/h1>/);
     assert.equal((one.text.match(/<article class="reply/g) ?? []).length, 2);
     assert.doesNotMatch(one.text, /Late, but here\./);
-    assert.match(one.text, /<input type="hidden" name="survey" value="text-editors">/, 'a search keeps the filter');
+    assert.ok(surveyChoices(one.text)[1]!.selected, 'a search keeps the filter');
     assert.match(one.text, /<input type="hidden" name="back" value="\/admin\/replies\?[^"]*survey=text-editors/, 'so does deciding');
 
     const approved = await agent.get('/admin/replies?status=approved').expect(200);
     assert.deepEqual(
-      filterLinks(approved.text).map((l) => l.text),
+      surveyChoices(approved.text).map((c) => c.text),
       ['All surveys (1)', 'Which editor writes your capsule? (0)', 'An older question (1)'],
     );
   });
@@ -61,5 +62,22 @@ describe('the queue, per survey', () => {
     assert.match(res.text, /Write offline, always\./);
     const none = await agent.get('/admin/replies?survey=no-such-survey').expect(200);
     assert.match(none.text, /No pending replies to “no-such-survey”\./);
+  });
+
+  test('the next page keeps the filter', async () => {
+    await t.db.reply.createMany({
+      data: Array.from({ length: 26 }, (_, i) => ({ surveySlug: i % 2 === 0 ? 'text-editors' : 'closed-post', secretHash: `page-${i}` })),
+    });
+    const { agent } = await signedIn(t.app, t.db);
+    const first = await agent.get('/admin/replies?survey=text-editors').expect(200);
+    assert.doesNotMatch(first.text, /Next page/, '13 replies of this survey fit on one page');
+    const all = await agent.get('/admin/replies').expect(200);
+    assert.match(all.text, /<a href="\/admin\/replies\?status=pending&amp;order=newest&amp;after=[^"]+">Next page<\/a>/);
+    await t.db.reply.createMany({ data: Array.from({ length: 20 }, (_, i) => ({ surveySlug: 'text-editors', secretHash: `more-${i}` })) });
+    const again = await agent.get('/admin/replies?survey=text-editors').expect(200);
+    const next = /<a href="([^"]+)">Next page<\/a>/.exec(again.text)![1]!.replaceAll('&amp;', '&');
+    assert.match(next, /survey=text-editors/);
+    const second = await agent.get(next).expect(200);
+    assert.equal((second.text.match(/<article class="reply/g) ?? []).length, 33 - 25);
   });
 });

@@ -33,6 +33,7 @@ describe('surveys, run from the admin', () => {
     await storeReply(t.db, { survey: 'closed-post', answers: [{ questionId: 'answer', value: 'Yes.' }], status: 'spam' });
     const { agent } = await signedIn(t.app, t.db);
     const page = await agent.get('/admin/surveys').expect(200);
+    assert.match(page.text, /Pending \(1\)<\/a>/, 'the navigation counts stay');
     const editors = section(page.text, 'text-editors');
     assert.match(editors, /<span class="state open">Open<\/span>/);
     assert.match(editors, /<a href="\/admin\/replies\?status=pending&amp;survey=text-editors">1 pending<\/a>/);
