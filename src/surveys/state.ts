@@ -5,7 +5,7 @@
 // While the database is away, the last state this instance read stands in (else the file's):
 // the reader's form still shows, as it promises during an outage, and nothing can be stored
 // until the database is back, when the state is read afresh.
-import type { Db } from '../db/client.ts';
+import { poolOf, type Db } from '../db/client.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { Survey } from './schema.ts';
 
@@ -18,8 +18,12 @@ export class SurveyStates {
   async openness(surveys: Iterable<Survey>): Promise<Map<string, boolean>> {
     const list = [...surveys];
     try {
-      const rows = await this.db.surveyState.findMany({ where: { surveySlug: { in: list.map((s) => s.slug) } } });
-      const set = new Map(rows.map((row) => [row.surveySlug, row.open]));
+      // Read for every form shown and sent, so through node-postgres (see poolOf).
+      const { rows } = await poolOf(this.db).query<{ survey_slug: string; open: boolean }>(
+        'SELECT survey_slug, open FROM survey_state WHERE survey_slug = ANY($1::text[])',
+        [list.map((s) => s.slug)],
+      );
+      const set = new Map(rows.map((row) => [row.survey_slug, row.open]));
       for (const survey of list) this.lastRead.set(survey.slug, set.get(survey.slug) ?? survey.open);
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
