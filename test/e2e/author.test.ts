@@ -5,7 +5,7 @@
 // session that ends while deciding. Every page is inspected as in test/e2e/kit.ts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import path from 'node:path';
 import { createAuthor, PASSWORD } from '../helpers/admin.ts';
 import { fixturesDir, projectDir, useTestApp } from '../helpers/app.ts';
@@ -148,7 +148,8 @@ describe('the author, in a browser without JavaScript', { skip: skipWithoutBrows
     for (const [name, height] of h.heights) tt.diagnostic(`height of ${name}: ${height[320]} px at 320, ${height[1280]} px at 1280`);
   });
 
-  test('“Leave pending” decides nothing: a reply approved meanwhile in another tab stays approved', async () => {
+  /** The author, signed in, before the queue of the seeded replies. */
+  async function queueOfSeededReplies(): Promise<{ context: BrowserContext; page: Page }> {
     await createAuthor(t.db);
     await seedReplies(t.db);
     const context = await h.reader();
@@ -156,6 +157,11 @@ describe('the author, in a browser without JavaScript', { skip: skipWithoutBrows
     await page.goto(`${h.base}/admin`);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    return { context, page };
+  }
+
+  test('“Leave pending” decides nothing: a reply approved meanwhile in another tab stays approved', async () => {
+    const { context, page } = await queueOfSeededReplies();
     const ids = page.locator('article.reply input[name=ids]');
     const [first, second] = [(await ids.nth(0).getAttribute('value'))!, (await ids.nth(1).getAttribute('value'))!];
     await t.db.reply.update({ where: { id: first }, data: { status: 'approved' } });
@@ -165,14 +171,9 @@ describe('the author, in a browser without JavaScript', { skip: skipWithoutBrows
     assert.equal((await t.db.reply.findUniqueOrThrow({ where: { id: second } })).status, 'rejected');
     await context.close();
   });
+
   test('a session that ends while deciding: the sign-in page keeps the decisions, and signing in applies them', async () => {
-    await createAuthor(t.db);
-    await seedReplies(t.db);
-    const context = await h.reader();
-    const page = await context.newPage();
-    await page.goto(`${h.base}/admin`);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const { context, page } = await queueOfSeededReplies();
     const id = (await page.locator('article.reply input[name=ids]').first().getAttribute('value'))!;
     await page.locator('article.reply').first().getByLabel('Approve').check();
     await t.db.adminSession.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } });
