@@ -30,8 +30,6 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     await database.close();
     throw new UserError(`Cannot listen on ${config.host}:${config.port}: ${err.message}. Set PORT (or HOST) to a free one.`);
   });
-  logger.info(`Postbag is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
-
   const purging = schedulePurge(database.db, purgeOptions(config, config.purgeAfterDays), logger);
   const closer = serverCloser(server);
   let gemini: GeminiServer | null = null;
@@ -67,6 +65,9 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   // Listening from here on: a signal must find its handler even while Gemini is still starting.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Announced only now: a supervisor (or a test) that signals as soon as it reads this line
+  // must find the handlers in place, not Node's default of dying at once.
+  logger.info(`Postbag is serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
   gemini = await startGemini(config, { db: database.db, surveys, logger, replyPolicy }).catch(async (err: unknown) => {
     // Its certificate files cannot be read, say: nothing should keep serving half set up.
     await stop('the Gemini server could not start');
