@@ -4,10 +4,12 @@
 // Migrations are applied once to a template database; each test file clones it. The CLI tests
 // run bin/postbag.js, the compiled command: dist/ is brought up to date first (`tsc -b` rebuilds
 // only what changed since the last build, and checks that in about half a second).
-//   npm test                       every test
-//   npm test -- test/http/x.test.ts   some files
+//   npm test                          test/unit and test/integration
+//   npm test -- test/http/x.test.ts   some files (or folders)
+//   npm run test:browser              test/e2e: Chromium and LibreOffice walks, a minute or more;
+//                                     kept out of `npm test`, which CI runs three times over
 import { spawn, spawnSync } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyMigrations } from '../src/db/migrations.ts';
@@ -26,7 +28,8 @@ async function testFiles(dir: string): Promise<string[]> {
   return nested.flat().sort();
 }
 
-const files = process.argv.length > 2 ? process.argv.slice(2) : await testFiles(testDir);
+const targets = process.argv.length > 2 ? process.argv.slice(2) : ['unit', 'integration'].map((folder) => path.join(testDir, folder));
+const files = (await Promise.all(targets.map(async (target) => ((await stat(target)).isDirectory() ? testFiles(target) : [target])))).flat();
 if (spawnSync('npm', ['run', '-s', 'build'], { cwd: projectDir, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
 const server = await scratchServer(process.env.TEST_DATABASE_URL, 'test');
 const { serverUrl } = server;

@@ -28,10 +28,10 @@ const boxOf = async (page: Page, selector: string): Promise<Box[]> =>
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Admin' }).innerText();
 const confirmation = (page: Page) => page.locator('.notice[role=status]').innerText();
 
-describe('the author, in a browser without JavaScript', { skip: skipWithoutBrowser }, () => {
+describe('the author, in a browser without JavaScript', () => {
   const h = useHarness(t);
 
-  test('sets up, signs in, moderates a screenful of replies at once, corrects and maps names', async (tt) => {
+  test('sets up, signs in, moderates a screenful of replies at once, corrects and maps names', { skip: skipWithoutBrowser }, async (tt) => {
     const context = await h.reader();
     const page = await context.newPage();
     await page.goto(`${h.base}/admin`);
@@ -160,7 +160,7 @@ describe('the author, in a browser without JavaScript', { skip: skipWithoutBrows
     return { context, page };
   }
 
-  test('“Leave pending” decides nothing: a reply approved meanwhile in another tab stays approved', async () => {
+  test('“Leave pending” decides nothing: a reply approved meanwhile in another tab stays approved', { skip: skipWithoutBrowser }, async () => {
     const { context, page } = await queueOfSeededReplies();
     const ids = page.locator('article.reply input[name=ids]');
     const [first, second] = [(await ids.nth(0).getAttribute('value'))!, (await ids.nth(1).getAttribute('value'))!];
@@ -172,7 +172,7 @@ describe('the author, in a browser without JavaScript', { skip: skipWithoutBrows
     await context.close();
   });
 
-  test('a session that ends while deciding: the sign-in page keeps the decisions, and signing in applies them', async () => {
+  test('a session that ends while deciding: the sign-in page keeps the decisions, and signing in applies them', { skip: skipWithoutBrowser }, async () => {
     const { context, page } = await queueOfSeededReplies();
     const id = (await page.locator('article.reply input[name=ids]').first().getAttribute('value'))!;
     await page.locator('article.reply').first().getByLabel('Approve').check();

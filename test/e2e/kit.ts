@@ -45,6 +45,8 @@ export interface Harness {
 export function useHarness(t: TestApp): Harness {
   const harness = {} as Harness;
   before(async () => {
+    // Each test is skipped without a browser (so that the run counts them as skipped); the suite's hooks still run.
+    if (skipWithoutBrowser) return;
     Object.assign(harness, await startHarness(t.app));
   });
   after(async () => {

@@ -16,111 +16,115 @@ const t = useTestApp();
 const summary = (page: Page) => page.locator('.problems');
 const send = (page: Page) => page.getByRole('button', { name: 'Send my reply' }).click();
 
-describe('a reader, in a browser without JavaScript', { skip: skipWithoutBrowser }, () => {
+describe('a reader, in a browser without JavaScript', () => {
   const h = useHarness(t);
 
-  test('answers; is told what to fix and where; sees the author’s corrections as the author’s; changes and deletes the reply', async (tt) => {
-    await seedReplies(t.db);
-    const context = await h.reader();
-    const page = await context.newPage();
+  test(
+    'answers; is told what to fix and where; sees the author’s corrections as the author’s; changes and deletes the reply',
+    { skip: skipWithoutBrowser },
+    async (tt) => {
+      await seedReplies(t.db);
+      const context = await h.reader();
+      const page = await context.newPage();
 
-    await page.goto(`${h.base}/`);
-    await inspect(h, page, 'surveys');
-    await page.getByRole('link', { name: 'Leaving Session' }).click();
-    assert.match(await page.locator('.lede').innerText(), /^Questions from the capsule's author, in the post of 1 May 2026/);
-    await inspect(h, page, 'form');
-    for (const label of ['Matrix client 1', 'Matrix client 3', 'XMPP client 2', 'Delta Chat client 1']) {
-      assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, `a field labelled “${label}”`);
-    }
+      await page.goto(`${h.base}/`);
+      await inspect(h, page, 'surveys');
+      await page.getByRole('link', { name: 'Leaving Session' }).click();
+      assert.match(await page.locator('.lede').innerText(), /^Questions from the capsule's author, in the post of 1 May 2026/);
+      await inspect(h, page, 'form');
+      for (const label of ['Matrix client 1', 'Matrix client 3', 'XMPP client 2', 'Delta Chat client 1']) {
+        assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, `a field labelled “${label}”`);
+      }
 
-    await send(page);
-    assert.match(await summary(page).innerText(), /“Which of these messengers do you use\?” needs an answer: tick at least one/);
-    assert.equal(await summary(page).getByRole('link').first().getAttribute('href'), '#f-messengers-matrix');
-    await inspect(h, page, 'form-empty');
+      await send(page);
+      assert.match(await summary(page).innerText(), /“Which of these messengers do you use\?” needs an answer: tick at least one/);
+      assert.equal(await summary(page).getByRole('link').first().getAttribute('href'), '#f-messengers-matrix');
+      await inspect(h, page, 'form-empty');
 
-    await page.getByLabel('Matrix client 1').fill('Elemnt');
-    await page.getByLabel('XMPP', { exact: true }).check();
-    await page.getByLabel('Why do you use them?').fill('Rooms for every club I am in.');
-    await send(page);
-    const fix = summary(page).getByRole('link', {
-      name: /You named Matrix clients but did not tick Matrix: tick Matrix under “Which of these messengers do you use\?”/,
-    });
-    assert.equal(await fix.getAttribute('href'), '#f-messengers-matrix', 'the summary links to the box to tick');
-    assert.equal(await page.locator('#e-f-clients-matrix a').getAttribute('href'), '#f-messengers-matrix', 'so does the message by the field');
-    assert.equal(await page.getByLabel('Matrix client 1').inputValue(), 'Elemnt', 'what was typed is kept');
-    assert.equal(await page.getByLabel('Why do you use them?').inputValue(), 'Rooms for every club I am in.');
-    await inspect(h, page, 'form-unticked');
-    await fix.click();
-    assert.equal(new URL(page.url()).hash, '#f-messengers-matrix');
+      await page.getByLabel('Matrix client 1').fill('Elemnt');
+      await page.getByLabel('XMPP', { exact: true }).check();
+      await page.getByLabel('Why do you use them?').fill('Rooms for every club I am in.');
+      await send(page);
+      const fix = summary(page).getByRole('link', {
+        name: /You named Matrix clients but did not tick Matrix: tick Matrix under “Which of these messengers do you use\?”/,
+      });
+      assert.equal(await fix.getAttribute('href'), '#f-messengers-matrix', 'the summary links to the box to tick');
+      assert.equal(await page.locator('#e-f-clients-matrix a').getAttribute('href'), '#f-messengers-matrix', 'so does the message by the field');
+      assert.equal(await page.getByLabel('Matrix client 1').inputValue(), 'Elemnt', 'what was typed is kept');
+      assert.equal(await page.getByLabel('Why do you use them?').inputValue(), 'Rooms for every club I am in.');
+      await inspect(h, page, 'form-unticked');
+      await fix.click();
+      assert.equal(new URL(page.url()).hash, '#f-messengers-matrix');
 
-    await page.getByLabel('Matrix', { exact: true }).check();
-    await page.getByLabel('You may quote my answers in the published tally').check();
-    await send(page);
-    assert.match(await page.locator('h1').innerText(), /Thank you!/);
-    const link = await page.locator('.private-link a').getAttribute('href');
-    assert.match(link ?? '', /^\/r\/[A-Za-z0-9_-]{43}$/);
-    await inspect(h, page, 'reply-sent');
+      await page.getByLabel('Matrix', { exact: true }).check();
+      await page.getByLabel('You may quote my answers in the published tally').check();
+      await send(page);
+      assert.match(await page.locator('h1').innerText(), /Thank you!/);
+      const link = await page.locator('.private-link a').getAttribute('href');
+      assert.match(link ?? '', /^\/r\/[A-Za-z0-9_-]{43}$/);
+      await inspect(h, page, 'reply-sent');
 
-    // The author corrects the spelling and publishes the reply.
-    const reply = await t.db.reply.findFirstOrThrow({
-      where: { contact: null, displayName: null, consentQuote: true, status: 'pending' },
-      include: { answers: true },
-    });
-    const typo = reply.answers.find((a) => a.value === 'Elemnt')!;
-    assert.equal(await correctAnswer(t.db, t.surveys.get('leaving-session')!, { replyId: reply.id, answerId: typo.id, value: 'Element' }), null);
-    await t.db.reply.update({ where: { id: reply.id }, data: { status: 'approved' } });
-    await page.goto(`${h.base}${link}`);
-    assert.match(await page.locator('.answers').innerText(), /Element \(corrected by the author: you wrote “Elemnt”\)/);
-    await inspect(h, page, 'reply-corrected');
+      // The author corrects the spelling and publishes the reply.
+      const reply = await t.db.reply.findFirstOrThrow({
+        where: { contact: null, displayName: null, consentQuote: true, status: 'pending' },
+        include: { answers: true },
+      });
+      const typo = reply.answers.find((a) => a.value === 'Elemnt')!;
+      assert.equal(await correctAnswer(t.db, t.surveys.get('leaving-session')!, { replyId: reply.id, answerId: typo.id, value: 'Element' }), null);
+      await t.db.reply.update({ where: { id: reply.id }, data: { status: 'approved' } });
+      await page.goto(`${h.base}${link}`);
+      assert.match(await page.locator('.answers').innerText(), /Element \(corrected by the author: you wrote “Elemnt”\)/);
+      await inspect(h, page, 'reply-corrected');
 
-    await page.getByRole('link', { name: 'Change my reply' }).click();
-    assert.match(await page.locator('h1').innerText(), /^Change your reply to “Leaving Session”/);
-    const notice = await page.locator('.notice').innerText();
-    assert.match(notice, /published in the tally\. When you save, it leaves the tally and goes back to the author/);
-    assert.match(notice, /The author corrected some of your answers/);
-    assert.equal(await page.getByRole('link', { name: 'go back to your reply' }).getAttribute('href'), link);
-    assert.equal(await page.getByRole('link', { name: 'Back to my reply without saving' }).getAttribute('href'), link);
-    await inspect(h, page, 'reply-edit');
+      await page.getByRole('link', { name: 'Change my reply' }).click();
+      assert.match(await page.locator('h1').innerText(), /^Change your reply to “Leaving Session”/);
+      const notice = await page.locator('.notice').innerText();
+      assert.match(notice, /published in the tally\. When you save, it leaves the tally and goes back to the author/);
+      assert.match(notice, /The author corrected some of your answers/);
+      assert.equal(await page.getByRole('link', { name: 'go back to your reply' }).getAttribute('href'), link);
+      assert.equal(await page.getByRole('link', { name: 'Back to my reply without saving' }).getAttribute('href'), link);
+      await inspect(h, page, 'reply-edit');
 
-    await page.getByLabel('Matrix', { exact: true }).uncheck();
-    await page.getByRole('button', { name: 'Save my changes' }).click();
-    assert.match(await summary(page).innerText(), /Your changes are not saved yet/);
-    assert.match(await summary(page).innerText(), /You named Matrix clients but did not tick Matrix/);
-    await inspect(h, page, 'reply-edit-mistake');
-    await page.getByLabel('Matrix', { exact: true }).check();
-    await page.getByRole('button', { name: 'Save my changes' }).click();
-    assert.match(await page.locator('.notice[role=status]').innerText(), /Your changes are saved/);
-    await inspect(h, page, 'reply-changed');
+      await page.getByLabel('Matrix', { exact: true }).uncheck();
+      await page.getByRole('button', { name: 'Save my changes' }).click();
+      assert.match(await summary(page).innerText(), /Your changes are not saved yet/);
+      assert.match(await summary(page).innerText(), /You named Matrix clients but did not tick Matrix/);
+      await inspect(h, page, 'reply-edit-mistake');
+      await page.getByLabel('Matrix', { exact: true }).check();
+      await page.getByRole('button', { name: 'Save my changes' }).click();
+      assert.match(await page.locator('.notice[role=status]').innerText(), /Your changes are saved/);
+      await inspect(h, page, 'reply-changed');
 
-    await page.getByRole('link', { name: 'Delete my reply' }).click();
-    await inspect(h, page, 'reply-delete');
-    await page.getByRole('button', { name: 'Yes, delete my reply' }).click();
-    assert.match(await page.locator('h1').innerText(), /Your reply is deleted/);
-    await inspect(h, page, 'reply-deleted');
+      await page.getByRole('link', { name: 'Delete my reply' }).click();
+      await inspect(h, page, 'reply-delete');
+      await page.getByRole('button', { name: 'Yes, delete my reply' }).click();
+      assert.match(await page.locator('h1').innerText(), /Your reply is deleted/);
+      await inspect(h, page, 'reply-deleted');
 
-    await page.goto(`${h.base}/s/leaving-session/tally`);
-    assert.match(await page.locator('main').innerText(), /3 replies counted/);
-    await inspect(h, page, 'tally');
-    await page.goto(`${h.base}/s/no-such-post`);
-    await inspect(h, page, 'not-found');
+      await page.goto(`${h.base}/s/leaving-session/tally`);
+      assert.match(await page.locator('main').innerText(), /3 replies counted/);
+      await inspect(h, page, 'tally');
+      await page.goto(`${h.base}/s/no-such-post`);
+      await inspect(h, page, 'not-found');
 
-    // The author closes the survey: its form says so and leads to the tally, as the front page does.
-    await new SurveyStates(t.db).set(t.surveys.get('leaving-session')!, false);
-    await page.goto(`${h.base}/s/leaving-session`);
-    assert.match(await page.locator('.notice').innerText(), /This survey is closed: it takes no more replies\./);
-    assert.match(await page.locator('.post-links').innerText(), /^Read the post in Gemini: gemini:\/\/\S+, or on the web\.$/);
-    await inspect(h, page, 'form-closed');
-    await page.goto(`${h.base}/`);
-    assert.match(await page.locator('main').innerText(), /Closed: what readers answered\s+Leaving Session, from the post of 1 May 2026/);
-    await inspect(h, page, 'surveys-closed');
-    await page.getByRole('link', { name: 'Leaving Session' }).click();
-    assert.equal(new URL(page.url()).pathname, '/s/leaving-session/tally');
-    await context.close();
+      // The author closes the survey: its form says so and leads to the tally, as the front page does.
+      await new SurveyStates(t.db).set(t.surveys.get('leaving-session')!, false);
+      await page.goto(`${h.base}/s/leaving-session`);
+      assert.match(await page.locator('.notice').innerText(), /This survey is closed: it takes no more replies\./);
+      assert.match(await page.locator('.post-links').innerText(), /^Read the post in Gemini: gemini:\/\/\S+, or on the web\.$/);
+      await inspect(h, page, 'form-closed');
+      await page.goto(`${h.base}/`);
+      assert.match(await page.locator('main').innerText(), /Closed: what readers answered\s+Leaving Session, from the post of 1 May 2026/);
+      await inspect(h, page, 'surveys-closed');
+      await page.getByRole('link', { name: 'Leaving Session' }).click();
+      assert.equal(new URL(page.url()).pathname, '/s/leaving-session/tally');
+      await context.close();
 
-    for (const [name, height] of h.heights) tt.diagnostic(`height of ${name}: ${height[320]} px at 320, ${height[1280]} px at 1280`);
-  });
+      for (const [name, height] of h.heights) tt.diagnostic(`height of ${name}: ${height[320]} px at 320, ${height[1280]} px at 1280`);
+    },
+  );
 
-  test('the focus ring stands out from the page in both schemes', async () => {
+  test('the focus ring stands out from the page in both schemes', { skip: skipWithoutBrowser }, async () => {
     const context = await h.reader();
     const page = await context.newPage();
     await page.goto(`${h.base}/s/leaving-session`);
