@@ -8,12 +8,14 @@ import type { Handler } from '../forms/request.ts';
 import { checkLine } from '../forms/text.ts';
 import { flash } from '../http/flash.ts';
 import type { Surveys } from '../surveys/registry.ts';
+import { catalogOf } from './kinds.ts';
 import { canonicalNames, mapName, unmapName, unmatchedNames, type CanonicalName } from './mapping.ts';
 import { nameKey } from './normalise.ts';
 
 const id = /^[a-z][a-z0-9-]{0,39}$/;
 /** A spelling, from the page's hidden fields. */
 export const spellingForm = z.object({
+  catalog: z.string().regex(id),
   scope: z.union([z.literal(''), z.string().regex(id)]),
   kind: z.string().regex(id),
   key: z
@@ -29,6 +31,14 @@ export function catalogHandlers(db: Db, surveys: Surveys) {
   const scopeLabels = new Map(
     [...surveys.values()].flatMap((s) => s.questions.flatMap((q) => (q.kind === 'choice' ? q.options.map((o) => [o.id, o.label] as const) : []))),
   );
+  // Each survey counts names with its own catalog (or one it shares): with more than one, a
+  // row says whose it is, the survey that owns the catalog first.
+  const catalogTitles = new Map<string, string[]>();
+  const owners = [...surveys.values()].sort((a, b) => Number(a.sharesCatalogWith !== undefined) - Number(b.sharesCatalogWith !== undefined));
+  for (const survey of owners) catalogTitles.set(catalogOf(survey), [...(catalogTitles.get(catalogOf(survey)) ?? []), survey.title]);
+  const forLabel = (row: Pick<CanonicalName, 'catalog' | 'scope' | 'kind'>) =>
+    `${catalogTitles.size > 1 ? `${catalogTitles.get(row.catalog)?.join(' and ') ?? row.catalog}: ` : ''}${scopeLabels.get(row.scope) ?? 'any'} ${row.kind}`;
+  const listIdOf = (row: Pick<CanonicalName, 'catalog' | 'scope' | 'kind'>) => `known-${row.catalog}-${row.scope || 'any'}-${row.kind}`;
 
   async function render(res: Response, status = 200, error: string | null = null) {
     const [unmatched, names] = await Promise.all([unmatchedNames(db, surveys), canonicalNames(db, surveys)]);
@@ -39,10 +49,10 @@ export function catalogHandlers(db: Db, surveys: Surveys) {
     const inUse = names.filter(used).sort((a, b) => b.replies - a.replies || a.name.localeCompare(b.name));
     const unused = new Map<string, string[]>();
     for (const n of names.filter((n) => !used(n))) {
-      const group = `${scopeLabels.get(n.scope) ?? 'any'} ${n.kind}`;
+      const group = forLabel(n);
       unused.set(group, [...(unused.get(group) ?? []), n.name]);
     }
-    res.status(status).render('admin/names', { unmatched, names, inUse, unused, unusedCount: names.length - inUse.length, scopeLabels, error });
+    res.status(status).render('admin/names', { unmatched, names, inUse, unused, unusedCount: names.length - inUse.length, forLabel, listIdOf, error });
   }
 
   // GET /admin/names - typed names that match nothing, and the catalog with its counts

@@ -9,6 +9,7 @@ import { catalogKinds } from './kinds.ts';
 import { nameKey } from './normalise.ts';
 
 export interface UnmatchedName {
+  catalog: string;
   scope: string;
   kind: string;
   key: string;
@@ -19,6 +20,7 @@ export interface UnmatchedName {
 
 export interface CanonicalName {
   id: number;
+  catalog: string;
   scope: string;
   kind: string;
   name: string;
@@ -28,12 +30,13 @@ export interface CanonicalName {
   replies: number;
 }
 
-/** The survey questions' catalog kinds as SQL rows (survey_slug, question_id, kind). */
+/** The survey questions' catalog kinds as SQL rows (survey_slug, question_id, kind, catalog). */
 function kindsTable(surveys: Surveys): Prisma.Sql {
   const kinds = catalogKinds(surveys.values());
   return Prisma.sql`SELECT * FROM unnest(
-    ${kinds.map((k) => k.surveySlug)}::text[], ${kinds.map((k) => k.questionId)}::text[], ${kinds.map((k) => k.kind)}::text[]
-  ) AS k(survey_slug, question_id, kind)`;
+    ${kinds.map((k) => k.surveySlug)}::text[], ${kinds.map((k) => k.questionId)}::text[], ${kinds.map((k) => k.kind)}::text[],
+    ${kinds.map((k) => k.catalog)}::text[]
+  ) AS k(survey_slug, question_id, kind, catalog)`;
 }
 
 /** Typed names no alias matches, most named first (spam is left out). */
@@ -41,15 +44,17 @@ export async function unmatchedNames(db: Db, surveys: Surveys): Promise<Unmatche
   return db.$queryRaw<UnmatchedName[]>`
     WITH kinds AS (${kindsTable(surveys)}),
     typed AS (
-      SELECT a.scope, k.kind, a.name_key AS key, a.value, a.reply_id
+      SELECT k.catalog, a.scope, k.kind, a.name_key AS key, a.value, a.reply_id
       FROM answer a
       JOIN reply r ON r.id = a.reply_id AND r.status <> 'spam'
       JOIN kinds k ON k.survey_slug = r.survey_slug AND k.question_id = a.question_id
       WHERE a.name_key IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM catalog_alias ca WHERE ca.scope = a.scope AND ca.kind = k.kind AND ca.key = a.name_key)
+        AND NOT EXISTS (
+          SELECT 1 FROM catalog_alias ca WHERE ca.catalog = k.catalog AND ca.scope = a.scope AND ca.kind = k.kind AND ca.key = a.name_key
+        )
     )
-    SELECT scope, kind, key, mode() WITHIN GROUP (ORDER BY value) AS example, count(DISTINCT reply_id)::int AS replies
-    FROM typed GROUP BY scope, kind, key
+    SELECT catalog, scope, kind, key, mode() WITHIN GROUP (ORDER BY value) AS example, count(DISTINCT reply_id)::int AS replies
+    FROM typed GROUP BY catalog, scope, kind, key
     ORDER BY replies DESC, key
     LIMIT 500`;
 }
@@ -63,7 +68,7 @@ export async function canonicalNames(db: Db, surveys: Surveys): Promise<Canonica
       FROM answer a
       JOIN reply r ON r.id = a.reply_id AND r.status <> 'spam'
       JOIN kinds k ON k.survey_slug = r.survey_slug AND k.question_id = a.question_id
-      JOIN catalog_alias ca ON ca.scope = a.scope AND ca.kind = k.kind AND ca.key = a.name_key
+      JOIN catalog_alias ca ON ca.catalog = k.catalog AND ca.scope = a.scope AND ca.kind = k.kind AND ca.key = a.name_key
       GROUP BY ca.name_id
     ),
     aliases AS (
@@ -72,35 +77,44 @@ export async function canonicalNames(db: Db, surveys: Surveys): Promise<Canonica
       FROM catalog_alias GROUP BY name_id
     )
     -- Each count once, joined to its name (not counted again for every name: that was the page's cost).
-    SELECT n.id, n.scope, n.kind, n.name, coalesce(aliases.aliases, '{}') AS aliases, coalesce(aliases.mapped, '{}') AS mapped,
+    SELECT n.id, n.catalog, n.scope, n.kind, n.name, coalesce(aliases.aliases, '{}') AS aliases, coalesce(aliases.mapped, '{}') AS mapped,
       coalesce(named.replies, 0) AS replies
     FROM catalog_name n
     LEFT JOIN named ON named.name_id = n.id
     LEFT JOIN aliases ON aliases.name_id = n.id
-    ORDER BY n.scope, n.kind, replies DESC, lower(n.name)`;
+    WHERE n.catalog IN (SELECT catalog FROM kinds)
+    ORDER BY n.catalog, n.scope, n.kind, replies DESC, lower(n.name)`;
+}
+
+/** Which spelling, in which catalog: what the names page's forms send back. */
+export interface Spelling {
+  catalog: string;
+  scope: string;
+  kind: string;
+  key: string;
 }
 
 /**
- * Maps a typed spelling (its key) to a canonical name in the same scope and kind: an existing
+ * Maps a typed spelling (its key) to a canonical name in the same catalog, scope and kind: an existing
  * one when the name matches one (ignoring case and punctuation), else a new one, which its own
  * spelling matches too (readers pick it from the form's suggestions). Returns the canonical name.
  */
-export async function mapName(db: Db, target: { scope: string; kind: string; key: string; name: string }): Promise<string> {
-  const { scope, kind, key, name } = target;
+export async function mapName(db: Db, target: Spelling & { name: string }): Promise<string> {
+  const { catalog, scope, kind, key, name } = target;
   return db.$transaction(async (tx) => {
-    const existing = await tx.catalogName.findMany({ where: { scope, kind } });
+    const existing = await tx.catalogName.findMany({ where: { catalog, scope, kind } });
     const target = (existing.find((n) => n.name === name) ?? existing.find((n) => nameKey(n.name) === nameKey(name)))?.name ?? name;
     // Two mappings to one new name at once: the second finds the first's row instead of failing.
-    await tx.catalogName.createMany({ data: [{ scope, kind, name: target }], skipDuplicates: true });
-    const canonical = await tx.catalogName.findUniqueOrThrow({ where: { scope_kind_name: { scope, kind, name: target } } });
+    await tx.catalogName.createMany({ data: [{ catalog, scope, kind, name: target }], skipDuplicates: true });
+    const canonical = await tx.catalogName.findUniqueOrThrow({ where: { catalog_scope_kind_name: { catalog, scope, kind, name: target } } });
     const mappedAt = new Date();
     await tx.catalogAlias.upsert({
-      where: { scope_kind_key: { scope, kind, key } },
-      create: { scope, kind, key, nameId: canonical.id, mappedAt },
+      where: { catalog_scope_kind_key: { catalog, scope, kind, key } },
+      create: { catalog, scope, kind, key, nameId: canonical.id, mappedAt },
       update: { nameId: canonical.id, mappedAt },
     });
     const own = nameKey(target);
-    if (own !== '') await tx.catalogAlias.createMany({ data: [{ scope, kind, key: own, nameId: canonical.id, mappedAt }], skipDuplicates: true });
+    if (own !== '') await tx.catalogAlias.createMany({ data: [{ catalog, scope, kind, key: own, nameId: canonical.id, mappedAt }], skipDuplicates: true });
     return canonical.name;
   });
 }
@@ -110,9 +124,9 @@ export async function mapName(db: Db, target: { scope: string; kind: string; key
  * answers count as unmatched again. A survey file's alias cannot be removed here (the next start
  * would bring it back). Returns the name the spelling counted as, or null if there was none.
  */
-export async function unmapName(db: Db, target: { scope: string; kind: string; key: string }): Promise<string | null> {
+export async function unmapName(db: Db, target: Spelling): Promise<string | null> {
   return db.$transaction(async (tx) => {
-    const alias = await tx.catalogAlias.findUnique({ where: { scope_kind_key: target }, include: { name: true } });
+    const alias = await tx.catalogAlias.findUnique({ where: { catalog_scope_kind_key: target }, include: { name: true } });
     if (!alias?.mappedAt) return null;
     const { count } = await tx.catalogAlias.deleteMany({ where: { ...target, mappedAt: { not: null } } });
     return count === 0 ? null : alias.name.name;

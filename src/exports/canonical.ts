@@ -1,7 +1,7 @@
 // What each typed name counts as: the catalog's name that its spelling maps to, as the tally and
 // the names page see it. The exports carry it beside what the reader typed. The catalog is small
 // (names and spellings, not replies), so it is read once per export and looked up in memory.
-import { catalogKinds } from '../catalog/kinds.ts';
+import { catalogKinds, catalogOf } from '../catalog/kinds.ts';
 import type { Db } from '../db/client.ts';
 import type { Survey } from '../surveys/schema.ts';
 
@@ -22,7 +22,7 @@ export function namedQuestions(survey: Survey): Set<string> {
 export async function canonicalNamesOf(db: Db, survey: Survey): Promise<CanonicalOf> {
   const kinds = new Map(catalogKinds([survey]).map((k) => [k.questionId, k.kind]));
   const aliases = await db.catalogAlias.findMany({
-    where: { kind: { in: [...new Set(kinds.values())] } },
+    where: { catalog: catalogOf(survey), kind: { in: [...new Set(kinds.values())] } },
     select: { scope: true, kind: true, key: true, name: { select: { name: true } } },
   });
   const names = new Map(aliases.map((a) => [`${a.scope}\u0000${a.kind}\u0000${a.key}`, a.name.name]));

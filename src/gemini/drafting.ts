@@ -1,6 +1,7 @@
 // Answering a survey one question per request. Before the first answer nothing is stored: the
 // pages under /a/new/<slug>/ only show questions. The first answer makes a draft and moves the
 // reader to /a/d/<token>/, where each answer replaces the draft's, until the review and sending.
+import { catalogOf } from '../catalog/kinds.ts';
 import { loadSuggestions, suggestionKey } from '../catalog/service.ts';
 import { GemtextDocument } from '../gemtext/document.ts';
 import { readerLine } from '../gemtext/sanitize.ts';
@@ -53,7 +54,7 @@ export const questionPage: Handler = async (context) => {
     .heading(1, survey.title)
     .blank()
     .heading(2, `Question ${index + 1}`);
-  writeQuestion(doc, step, await suggestionsFor(context, step));
+  writeQuestion(doc, step, await suggestionsFor(context, survey, step));
   if (answered) writeAnswer(doc.blank().text('Your answer now:'), survey, step, reading.reply);
   doc.blank().link(`${base}/q/${step.key}/answer`, answered ? 'Change this answer' : 'Answer');
   if (answered || !isRequired(step)) {
@@ -117,9 +118,9 @@ export const send: Handler = async (context) => {
 };
 
 /** The catalog's names for a names question, or a choice's "other" names. */
-async function suggestionsFor({ deps }: Context, step: Step): Promise<readonly string[]> {
+async function suggestionsFor({ deps }: Context, survey: Survey, step: Step): Promise<readonly string[]> {
   if (step.type !== 'question') return [];
   const kind = step.question.kind === 'names' ? step.question.catalog : othersOf(step)?.catalog;
   if (kind === undefined) return [];
-  return (await loadSuggestions(deps.db)).get(suggestionKey(step.scope, kind)) ?? [];
+  return (await loadSuggestions(deps.db)).get(suggestionKey(catalogOf(survey), step.scope, kind)) ?? [];
 }

@@ -3,6 +3,7 @@
 // the errors as a summary that says how to fix each one and links to where.
 import { nameKey } from '../catalog/normalise.ts';
 import type { Suggestions } from '../catalog/service.ts';
+import { catalogOf } from '../catalog/kinds.ts';
 import { suggestionKey } from '../catalog/service.ts';
 import { scopesOf, surveyLayout } from '../surveys/layout.ts';
 import type { ChoiceQuestion, Question, Survey } from '../surveys/schema.ts';
@@ -55,7 +56,7 @@ export function formView(survey: Survey, suggestions: Suggestions, values: FormF
     let listId: string | null = null;
     if (kind !== undefined) {
       listId = `names-${scope || 'any'}-${kind}`;
-      datalists.set(listId, suggestions.get(suggestionKey(scope, kind)) ?? []);
+      datalists.set(listId, suggestions.get(suggestionKey(catalogOf(survey), scope, kind)) ?? []);
     }
     return { question, name: fieldName(question, scope), otherName: otherFieldName(question), listId, about };
   };

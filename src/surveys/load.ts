@@ -20,6 +20,15 @@ export async function loadSurveys(dir: string): Promise<Map<string, Survey>> {
     if (surveys.has(survey.slug)) throw new SurveyFileError(`${file}: slug "${survey.slug}" is used by another survey file too`);
     surveys.set(survey.slug, survey);
   }
+  for (const survey of surveys.values()) {
+    const shared = survey.sharesCatalogWith;
+    if (shared === undefined) continue;
+    // One level, as `each`: a catalog is always a survey's own, so every survey's is known from its file alone.
+    const owner = surveys.get(shared);
+    if (owner === undefined || owner === survey || owner.sharesCatalogWith !== undefined) {
+      throw new SurveyFileError(`${survey.slug}: sharesCatalogWith must name another survey in ${dir} that has a catalog of its own, not "${shared}"`);
+    }
+  }
   return surveys;
 }
 

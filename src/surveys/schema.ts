@@ -87,6 +87,11 @@ export const surveySchema = z
     questions: z.array(questionSchema).min(1).max(50),
     /** Well-known names: catalog[scope][kind] lists names, scope being an option id or "" for none. */
     catalog: z.record(z.string(), z.record(id, z.array(catalogEntry).max(500))).default({}),
+    /**
+     * The slug of another survey whose catalog this one uses: its names, and the author's
+     * mappings for either survey, then count for both. Without it a survey has a catalog of its own.
+     */
+    sharesCatalogWith: id.optional(),
   })
   .strict()
   .superRefine((survey, ctx) => {

@@ -5,7 +5,7 @@
 //
 // The queries run in one REPEATABLE READ transaction, so that every number of a tally comes
 // from the same moment even while the author moderates.
-import { catalogKinds } from '../catalog/kinds.ts';
+import { catalogKinds, catalogOf } from '../catalog/kinds.ts';
 import type { Db } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Survey } from '../surveys/schema.ts';
@@ -184,7 +184,7 @@ function itemsCte(survey: Survey): Prisma.Sql {
       FROM reply r
       JOIN answer a ON a.reply_id = r.id
       JOIN questions q ON q.question_id = a.question_id AND q.question_kind IN ('choice', 'names')
-      LEFT JOIN catalog_alias ca ON ca.scope = a.scope AND ca.kind = q.catalog_kind AND ca.key = a.name_key
+      LEFT JOIN catalog_alias ca ON ca.catalog = ${catalogOf(survey)} AND ca.scope = a.scope AND ca.kind = q.catalog_kind AND ca.key = a.name_key
       LEFT JOIN catalog_name n ON n.id = ca.name_id
       WHERE r.survey_slug = ${survey.slug} AND r.status = 'approved'
     )`;

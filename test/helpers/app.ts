@@ -43,7 +43,7 @@ export function useTestApp(surveysDirs: string | readonly string[] = path.join(p
     context.surveys = new Map(folders.flatMap((surveys) => [...surveys]));
     // Seeded once as at start-up, then copied back before each test: quicker than seeding again.
     await seedCatalog(context.db, context.surveys.values());
-    await context.database.keep(['catalog_name', 'catalog_alias']);
+    await context.database.keep(['catalog_name', 'catalog_alias', 'survey_catalog']);
     context.makeApp = async (overrides = {}) =>
       createApp({
         db: context.db,

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadSurveys, parseSurveyFile, SurveyFileError } from '../../src/surveys/load.ts';
@@ -18,6 +21,26 @@ function problem(survey: unknown): string {
 }
 
 describe('survey files', () => {
+  test('a survey may share the catalog of another survey that has its own, and only such a survey', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'postbag-surveys-'));
+    try {
+      const write = (slug: string, more: object) => writeFile(path.join(dir, `${slug}.json`), JSON.stringify({ ...minimal, slug, ...more }));
+      await write('first', {});
+      await write('second', { sharesCatalogWith: 'first' });
+      assert.equal((await loadSurveys(dir)).get('second')?.sharesCatalogWith, 'first');
+      for (const [shared, why] of [
+        ['nobody', 'no such survey'],
+        ['second', 'a survey that shares itself'],
+        ['third', 'itself'],
+      ]) {
+        await write('third', { sharesCatalogWith: shared });
+        await assert.rejects(loadSurveys(dir), /third: sharesCatalogWith must name another survey .* that has a catalog of its own/, why);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the shipped "Leaving Session" survey is valid', async () => {
     const surveys = await loadSurveys(shippedSurveys);
     const survey = surveys.get('leaving-session');

@@ -50,7 +50,7 @@ describe('one name for each client and provider', () => {
     await agent
       .post('/admin/names/map')
       .type('form')
-      .send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'elementdesktopapp', name: 'element' })
+      .send({ _csrf: csrf, catalog: 'leaving-session', scope: 'matrix', kind: 'client', key: 'elementdesktopapp', name: 'element' })
       .expect(303);
     const after = await agent.get('/admin/names').expect(200);
     assert.equal(knownCount(after.text, 'Element'), 2);
@@ -74,7 +74,7 @@ describe('one name for each client and provider', () => {
     await agent
       .post('/admin/names/map')
       .type('form')
-      .send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'katzenpostchat', name: 'Katzenpost' })
+      .send({ _csrf: csrf, catalog: 'leaving-session', scope: 'matrix', kind: 'client', key: 'katzenpostchat', name: 'Katzenpost' })
       .expect(303);
     assert.equal(knownCount((await agent.get('/admin/names')).text, 'Katzenpost'), 1);
     const form = await request(t.app).get('/s/leaving-session');
@@ -85,7 +85,8 @@ describe('one name for each client and provider', () => {
     await storeReply(t.db, matrixClient('Katzen', 'katzen'));
     await storeReply(t.db, matrixClient('Katzen Post', 'katzenpost'));
     const { agent, csrf } = await signedIn(t.app, t.db);
-    const map = (key: string) => agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key, name: 'Katzenpost' });
+    const map = (key: string) =>
+      agent.post('/admin/names/map').type('form').send({ _csrf: csrf, catalog: 'leaving-session', scope: 'matrix', kind: 'client', key, name: 'Katzenpost' });
     const results = await Promise.all([map('katzen'), map('katzenpost')]);
     assert.deepEqual(
       results.map((r) => r.status),
@@ -114,7 +115,15 @@ describe('one name for each client and provider', () => {
     await storeReply(t.db, { ...matrixClient('SpamClient', 'spamclient'), status: 'spam' });
     const { agent, csrf } = await signedIn(t.app, t.db);
     assert.match((await agent.get('/admin/names')).text, /Every typed name matches a known one/);
-    await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'x', name: '  ' }).expect(400);
-    await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'ma\u0000trix', kind: 'client', key: 'x', name: 'X' }).expect(400);
+    await agent
+      .post('/admin/names/map')
+      .type('form')
+      .send({ _csrf: csrf, catalog: 'leaving-session', scope: 'matrix', kind: 'client', key: 'x', name: '  ' })
+      .expect(400);
+    await agent
+      .post('/admin/names/map')
+      .type('form')
+      .send({ _csrf: csrf, catalog: 'leaving-session', scope: 'ma\u0000trix', kind: 'client', key: 'x', name: 'X' })
+      .expect(400);
   });
 });

@@ -57,7 +57,7 @@ describe('the author is told what each action did', () => {
     const mapped = await agent
       .post('/admin/names/map')
       .type('form')
-      .send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'fluffychat', name: 'fluffychat' })
+      .send({ _csrf: csrf, catalog: 'leaving-session', scope: 'matrix', kind: 'client', key: 'fluffychat', name: 'fluffychat' })
       .expect(303);
     assert.equal(confirmation(await followed(agent, mapped)), '“fluffychat” now counts as FluffyChat, in every reply, past and future.');
 

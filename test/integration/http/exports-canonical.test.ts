@@ -34,7 +34,11 @@ describe('exports with canonical names', () => {
     assert.equal(before!['clients.matrix.canonical'], 'Element; Elemnt X', 'unmatched: as typed');
     assert.equal(before!['messengers.canonical'], 'matrix; Threema');
 
-    await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'elemntx', name: 'Element X' }).expect(303);
+    await agent
+      .post('/admin/names/map')
+      .type('form')
+      .send({ _csrf: csrf, catalog: 'leaving-session', scope: 'matrix', kind: 'client', key: 'elemntx', name: 'Element X' })
+      .expect(303);
     const [after] = csvRows((await agent.get('/admin/exports/leaving-session.csv').expect(200)).text);
     assert.equal(after!['clients.matrix'], 'element desktop; Elemnt X', 'what the reader typed stays');
     assert.equal(after!['clients.matrix.canonical'], 'Element; Element X');

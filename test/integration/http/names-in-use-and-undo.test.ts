@@ -21,7 +21,7 @@ const unmatched = (html: string) =>
   [...section(html, '<h2>Typed names that match', '<h2>Known names in use').matchAll(/<tr>\s*<td>([^<]+)<\/td>/g)].map((m) => m[1]);
 
 async function map(agent: Agent, csrf: string, key: string, name: string) {
-  await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key, name }).expect(303);
+  await agent.post('/admin/names/map').type('form').send({ _csrf: csrf, catalog: 'leaving-session', scope: 'matrix', kind: 'client', key, name }).expect(303);
 }
 
 describe('the names page', () => {
@@ -50,7 +50,11 @@ describe('the names page', () => {
     const tally = (await agent.get('/s/leaving-session/tally')).text;
     assert.match(tally, /Element Nightly/);
 
-    const undone = await agent.post('/admin/names/unmap').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'elemntnightly' }).expect(303);
+    const undone = await agent
+      .post('/admin/names/unmap')
+      .type('form')
+      .send({ _csrf: csrf, catalog: 'leaving-session', scope: 'matrix', kind: 'client', key: 'elemntnightly' })
+      .expect(303);
     const page = (await agent.get(undone.headers.location!).expect(200)).text;
     assert.match(page, /“elemntnightly” no longer counts as Element Nightly; the replies that typed it are among the unmatched names again\./);
     assert.deepEqual(unmatched(page), ['Elemnt Nightly']);
@@ -72,8 +76,16 @@ describe('the names page', () => {
   test('a survey file’s spelling cannot be unmapped', async () => {
     await storeReply(t.db, matrixClient('element', 'element'));
     const { agent, csrf } = await signedIn(t.app, t.db);
-    const res = await agent.post('/admin/names/unmap').type('form').send({ _csrf: csrf, scope: 'matrix', kind: 'client', key: 'element' }).expect(303);
+    const res = await agent
+      .post('/admin/names/unmap')
+      .type('form')
+      .send({ _csrf: csrf, catalog: 'leaving-session', scope: 'matrix', kind: 'client', key: 'element' })
+      .expect(303);
     assert.match((await agent.get(res.headers.location!).expect(200)).text, /“element” was not a mapping of yours \(any more\): nothing changed\./);
-    assert.ok(await t.db.catalogAlias.findUnique({ where: { scope_kind_key: { scope: 'matrix', kind: 'client', key: 'element' } } }));
+    assert.ok(
+      await t.db.catalogAlias.findUnique({
+        where: { catalog_scope_kind_key: { catalog: 'leaving-session', scope: 'matrix', kind: 'client', key: 'element' } },
+      }),
+    );
   });
 });
