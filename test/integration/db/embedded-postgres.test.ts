@@ -89,11 +89,12 @@ describe('the embedded PostgreSQL', () => {
   test('starts despite a stale postmaster.pid naming a live process that is not PostgreSQL', async (t) => {
     const dataDir = await dataFolder(t);
     // PostgreSQL's own check takes any live process of the server's user for a running server
-    // (another user's it ignores), so the unrelated process runs as that user.
+    // (another user's it ignores), so the unrelated process runs as that user. It is `sleep`,
+    // which that user may run wherever this Node lives (not so for a Node under /root).
     let unrelated: ChildProcess | undefined;
     await leaveStalePidFile(dataDir, ({ uid, gid }) => {
       const asServerUser = process.getuid?.() === 0 ? { uid, gid } : {};
-      unrelated = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { ...asServerUser, stdio: 'ignore' });
+      unrelated = spawn('sleep', ['600'], { ...asServerUser, stdio: 'ignore' });
       t.after(() => unrelated?.kill());
       return unrelated.pid!;
     });
