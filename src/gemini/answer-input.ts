@@ -11,6 +11,12 @@ export type StepInput = { ok: true; fields: Map<string, string[]> } | { ok: fals
 
 /** Longest question text in a prompt: the page before it shows the whole question. */
 const PROMPT_TITLE_LENGTH = 160;
+/**
+ * Longest list of numbered options in a prompt. A prompt reached from the review page (to
+ * change an answer) comes without the question's page, so its options travel in the prompt
+ * when they fit; a longer list is on the question's page only.
+ */
+const PROMPT_OPTIONS_LENGTH = 300;
 
 /**
  * A dash alone stands for no answer: some clients (Amfora) cannot send an empty answer, and a
@@ -88,5 +94,6 @@ function shortHint(step: Step): string {
   if (question.kind === 'text') return '';
   if (question.kind === 'names') return question.max === 1 ? 'a name' : 'names, comma-separated';
   const others = othersOf(step) ? ', other names after them' : '';
-  return (question.multiple ? 'numbers like 1,3' : 'one number') + others;
+  const options = question.options.map((option, i) => `${i + 1} ${readerLine(option.label, 60)}`).join(', ');
+  return `${options.length <= PROMPT_OPTIONS_LENGTH ? `${options}; ` : ''}${question.multiple ? 'numbers like 1,3' : 'one number'}${others}`;
 }

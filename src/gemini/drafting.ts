@@ -106,8 +106,9 @@ export const send: Handler = async (context) => {
   const { survey, fields, base, token } = await placeOf(context);
   const read = readReplyForm(survey, fields);
   if (!read.ok) return redirect(`${base}/review`);
-  if (request.input === null) return input(`Send your reply to “${readerLine(survey.title, 80)}”? Type yes to send it`);
-  if (!saidYes(request)) return redirect(`${base}/review`);
+  const confirm = `Send your reply to “${readerLine(survey.title, 80)}”? Type yes to send it`;
+  if (request.input === null) return input(confirm);
+  if (!saidYes(request)) return input(`Nothing was sent. ${confirm}, or go back to your answers`);
   if (token === null) throw new NotFound(EXPIRED);
   const geminiClient = await clientOrNull(context);
   // The draft's secret is the same for every send of it: two sends store one reply.

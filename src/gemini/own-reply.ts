@@ -78,8 +78,9 @@ export const deleteOwnReply: Handler = async (context) => {
   const { request, deps } = context;
   const { reply, base } = await replyOf(context);
   const survey = findSurvey(deps.surveys, reply.surveySlug);
-  if (request.input === null) return input(`Delete your reply to “${readerLine(survey.title, 80)}” for good? Type yes to delete it`);
-  if (!saidYes(request)) return redirect(base);
+  const confirm = `Delete your reply to “${readerLine(survey.title, 80)}” for good? Type yes to delete it`;
+  if (request.input === null) return input(confirm);
+  if (!saidYes(request)) return input(`Nothing was deleted. ${confirm}, or go back to your reply`);
   await deleteReply(deps.db, reply.id);
   const doc = new GemtextDocument().heading(1, 'Your reply is deleted').blank();
   doc.text(`Nothing of your reply to “${survey.title}” is kept.`).blank().link(`/s/${survey.slug}`, survey.title);

@@ -14,7 +14,11 @@ import type { GeminiRequest, Handled } from './server.ts';
 const routes: [pattern: string, handler: Handler][] = [
   ['/', home],
   ['/robots.txt', robots],
+  // Where the tally page's "Up One Level" (`../`) leads: /s/ as RFC 3986 resolves it, or the
+  // survey's folder as some clients take it. (Before /s/:slug, which an empty slug matches.)
+  ['/s/', home],
   ['/s/:slug', surveyPage],
+  ['/s/:slug/', surveyPage],
   ['/s/:slug/tally.gmi', tally],
   // Answering: before the first answer, then in a draft
   ['/a/new/:slug/q/:step', questionPage],

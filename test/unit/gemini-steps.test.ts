@@ -88,10 +88,18 @@ describe('what a reader types at a prompt', () => {
 });
 
 describe('the prompt', () => {
-  test('holds the question, how to answer and the room left', () => {
-    assert.equal(promptFor(step('pets'), 950), 'Which pets do you keep? (required) [numbers like 1,3, other names after them] (room: 950 bytes)');
-    assert.equal(promptFor(step('size.cat'), 900), 'How big? (Cat) [one number] (room: 900 bytes)');
+  test('holds the question, its numbered options, how to answer and the room left', () => {
+    assert.equal(promptFor(step('pets'), 950), 'Which pets do you keep? (required) [1 Cat, 2 Dog; numbers like 1,3, other names after them] (room: 950 bytes)');
+    assert.equal(promptFor(step('size.cat'), 900), 'How big? (Cat) [1 Small, 2 Large; one number] (room: 900 bytes)');
     assert.equal(promptFor(step('why'), 10, 'Please shorten this.'), 'Please shorten this. Why? (room: 10 bytes)');
+  });
+
+  test('leaves out a list of options too long for a prompt: the question’s page numbers them', () => {
+    const many = {
+      ...step('size.cat'),
+      question: { ...survey.questions[3]!, options: Array.from({ length: 30 }, (_, i) => ({ id: `o${i}`, label: `Option ${i}` })) },
+    } as Step;
+    assert.equal(promptFor(many, 900), 'How big? (Cat) [one number] (room: 900 bytes)');
   });
 
   test('keeps a long question short: the page before it has it in full', () => {

@@ -6,8 +6,8 @@ import { describe, test } from 'node:test';
 import request from 'supertest';
 import { signedIn } from '../../helpers/admin.ts';
 import { useTestApp } from '../../helpers/app.ts';
-import { linksOf, useGemini } from './client.ts';
-import { answer, answerSurvey } from './flow.ts';
+import { linksOf, linkTo, useGemini } from './client.ts';
+import { answer, answerSurvey, startDraft } from './flow.ts';
 
 const t = useTestApp();
 const gemini = useGemini(t);
@@ -84,11 +84,31 @@ describe('answering from a Gemini client', () => {
     assert.equal(tally.body, overHttp.text, 'the same document as over HTTP');
   });
 
+  test('sending answered with anything but yes sends nothing, and the prompt says so', async () => {
+    const draft = await startDraft(gemini);
+    const kept = await gemini.get(`${draft}/send`, 'send');
+    assert.equal(kept.status, 10);
+    assert.match(kept.meta, /^Nothing was sent\. Send your reply to “Leaving Session”\? Type yes to send it/);
+    assert.equal(await t.db.reply.count(), 0);
+  });
+
+  test('the tally’s “Up One Level” leads to the surveys, and the survey’s folder to its page', async () => {
+    const tallyUrl = new URL('gemini://localhost/s/leaving-session/tally.gmi');
+    const up = new URL(linkTo((await gemini.get(tallyUrl.pathname)).body, 'Up One Level'), tallyUrl);
+    const surveys = await gemini.get(up.pathname);
+    assert.equal(surveys.status, 20, `${up.pathname} → ${surveys.status} ${surveys.meta}`);
+    assert.ok(linkTo(surveys.body, 'Leaving Session (2026-05-01)'));
+    const folder = await gemini.get('/s/leaving-session/');
+    assert.equal(folder.status, 20);
+    assert.match(folder.body, /^# Leaving Session$/m);
+  });
+
   test('a reply can be deleted through its private link, after a confirmation', async () => {
     const link = await answerSurvey(gemini);
     const ask = await gemini.get(`${link}/delete`);
     assert.equal(ask.status, 10);
-    assert.equal(await answer(gemini, `${link}/delete`, 'no'), link, 'anything but yes keeps it');
+    const kept = await gemini.get(`${link}/delete`, 'no');
+    assert.deepEqual([kept.status, kept.meta.startsWith('Nothing was deleted. Delete your reply')], [10, true], 'anything but yes keeps it, and says so');
     assert.equal(await t.db.reply.count(), 1);
     const deleted = await gemini.get(`${link}/delete`, 'yes');
     assert.equal(deleted.status, 20);
