@@ -10,11 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * How Postbag is started: node with these arguments, from the project folder — what `npm start`
- * runs. When `npm start` runs the build (`node dist/cli.js serve`), switch to ['dist/cli.js', 'serve'].
- */
-export const SERVER_ARGS = ['--import', 'tsx', 'src/cli.ts', 'serve'];
+/** How Postbag is started: node with these arguments, from the project folder — what `npm start` runs (the build in dist/). */
+export const SERVER_ARGS = ['bin/postbag.js', 'serve'];
 
 export interface Child {
   pid: number;

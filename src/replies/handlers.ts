@@ -31,7 +31,7 @@ const SECRET_PARAM = /^[A-Za-z0-9_-]{43}$/;
 const unavailable = {
   status: 503,
   errors: {
-    form: 'Postbag cannot reach its database right now, so nothing was stored yet. Everything you typed is still here: please send it again in a minute.',
+    form: 'Postbag cannot reach its database right now, so nothing was stored yet: please send it again in a minute.',
   },
   retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
 };
