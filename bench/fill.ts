@@ -54,11 +54,11 @@ export async function fillReplies(db: pg.Client, from: number, to: number): Prom
   for (const definition of rebuild) await db.query(definition);
   await db.query(`SET session_replication_role = DEFAULT`);
   await db.query(`SELECT bump_tally_versions(ARRAY['leaving-session', '${secondSurvey}'])`);
-  await db.query(`INSERT INTO reply_status_delta (status, delta) VALUES ('approved', $1), ('pending', $2), ('spam', $3)`, [
-    after.approved - before.approved + after.secondSurvey - before.secondSurvey,
-    after.pending - before.pending,
-    after.spam - before.spam,
-  ]);
+  await db.query(
+    `INSERT INTO reply_status_delta (survey_slug, status, delta)
+     VALUES ('leaving-session', 'approved', $1), ('leaving-session', 'pending', $2), ('leaving-session', 'spam', $3), ($4, 'approved', $5)`,
+    [after.approved - before.approved, after.pending - before.pending, after.spam - before.spam, secondSurvey, after.secondSurvey - before.secondSurvey],
+  );
   await db.query('ANALYZE');
 }
 

@@ -20,7 +20,7 @@ import { applyMigrations } from '../src/db/migrations.ts';
 import { withClient } from '../src/db/with-client.ts';
 import { setStatus } from '../src/moderation/actions.ts';
 import { encodeCursor } from '../src/moderation/schema.ts';
-import { statusCounts } from '../src/moderation/queue.ts';
+import { statusCounts } from '../src/moderation/counts.ts';
 import { loadSurveys } from '../src/surveys/load.ts';
 import { computeTally } from '../src/tally/service.ts';
 import { scratchServer } from '../test/helpers/scratch-server.ts';

@@ -14,7 +14,7 @@ import { formBody, validFields, validForm, validQuery } from './forms/request.ts
 import { offerFlash } from './http/flash.ts';
 import { moderationHandlers } from './moderation/handlers.ts';
 import { privacyHandlers } from './privacy/handlers.ts';
-import { statusCounts } from './moderation/queue.ts';
+import { statusCounts } from './moderation/counts.ts';
 import { correctionForm, moderateForm, queueQuery } from './moderation/schema.ts';
 import { surveyAdminHandlers, surveyStateForm } from './moderation/surveys.ts';
 import { healthHandlers } from './http/health.ts';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setStatus } from '../../../src/moderation/actions.ts';
-import { statusCounts } from '../../../src/moderation/queue.ts';
+import { countsBySurvey, statusCounts } from '../../../src/moderation/counts.ts';
 import { useTestApp } from '../../helpers/app.ts';
 import { storeReply } from '../../helpers/replies.ts';
 
@@ -30,13 +30,22 @@ describe('the counts per status', () => {
     assert.deepEqual(await statusCounts(t.db), await counted());
   });
 
+  test('are kept per survey', async () => {
+    const other = await storeReply(t.db, { survey: 'another-post' });
+    await storeReply(t.db, { status: 'approved' });
+    await setStatus(t.db, [other.id], 'approved');
+    const bySurvey = await countsBySurvey(t.db);
+    assert.deepEqual(bySurvey.get('leaving-session'), { pending: 0, approved: 1, rejected: 0, spam: 0 });
+    assert.deepEqual(bySurvey.get('another-post'), { pending: 0, approved: 1, rejected: 0, spam: 0 });
+  });
+
   test('stay exact when many changes are folded together', async () => {
     const replies = await Promise.all(Array.from({ length: 40 }, () => storeReply(t.db)));
     for (const [i, reply] of replies.entries()) await setStatus(t.db, [reply.id], i % 3 === 0 ? 'approved' : 'rejected');
-    await t.db.$executeRaw`INSERT INTO reply_status_delta (status, delta) SELECT 'pending', 0 FROM generate_series(1, 1000)`;
+    await t.db.$executeRaw`INSERT INTO reply_status_delta (survey_slug, status, delta) SELECT 'leaving-session', 'pending', 0 FROM generate_series(1, 1000)`;
     assert.ok((await t.db.replyStatusDelta.count()) > 1000);
     assert.deepEqual(await statusCounts(t.db), await counted());
-    assert.ok((await t.db.replyStatusDelta.count()) <= 4, 'folded into one row per status');
+    assert.ok((await t.db.replyStatusDelta.count()) <= 4, 'folded into one row per survey and status');
     assert.deepEqual(await statusCounts(t.db), await counted());
   });
 
