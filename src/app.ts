@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { defaultThrottlePolicy } from './admin/throttle.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { requestLogger } from './http/logging.ts';
+import { dayAndTime, postDate } from './http/dates.ts';
 import { routes, type RouteDeps } from './routes.ts';
 
 export interface AppDeps extends Omit<RouteDeps, 'throttlePolicy'> {
@@ -41,6 +42,8 @@ export function createApp({
   // an ETag (a hash of every page sent) would never match. Static files keep theirs.
   app.disable('etag');
   app.set('query parser', 'simple');
+  app.locals.postDate = postDate;
+  app.locals.dayAndTime = dayAndTime;
   app.disable('x-powered-by');
 
   app.use(requestLogger(logger));
