@@ -73,7 +73,7 @@ function howToAnswer(step: Step): string {
   if (step.type === 'line') return `Type it, up to ${step.maxLength} characters.`;
   const { question } = step;
   if (question.kind === 'text') return `Type your answer, up to ${question.maxLength} characters.`;
-  if (question.kind === 'names') return `Type up to ${question.max} ${question.max === 1 ? 'name' : 'names, separated by commas'}.`;
+  if (question.kind === 'names') return question.max === 1 ? 'Type one name.' : `Type up to ${question.max} names, separated by commas.`;
   const numbers = question.multiple ? 'the numbers of the options you pick, separated by commas (like 1,3)' : 'the number of the option you pick';
   const others = othersOf(step) ? `, then any others by name (like ${question.multiple ? '1,3, ' : ''}Another one)` : '';
   return `Answer with ${numbers}${others}.`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { promptFor, readStepInput } from '../../src/gemini/answer-input.ts';
+import { answerHint, promptFor, readStepInput } from '../../src/gemini/answer-input.ts';
 import { answerStep, stepsOf, type Step } from '../../src/gemini/steps.ts';
 import { surveyOf } from '../helpers/surveys.ts';
 
@@ -92,6 +92,12 @@ describe('the prompt', () => {
     assert.equal(promptFor(step('pets'), 950), 'Which pets do you keep? (required) [1 Cat, 2 Dog; numbers like 1,3, other names after them] (room: 950 bytes)');
     assert.equal(promptFor(step('size.cat'), 900), 'How big? (Cat) [1 Small, 2 Large; one number] (room: 900 bytes)');
     assert.equal(promptFor(step('why'), 10, 'Please shorten this.'), 'Please shorten this. Why? (room: 10 bytes)');
+  });
+
+  test('the question’s page says how many names to type, in words that fit one', () => {
+    assert.equal(answerHint(step('names.cat')), 'Type up to 2 names, separated by commas. A dash (-) alone takes an answer back.');
+    const one = { ...step('names.cat'), question: { ...survey.questions[2]!, max: 1 } } as Step;
+    assert.match(answerHint(one), /^Type one name\./);
   });
 
   test('leaves out a list of options too long for a prompt: the question’s page numbers them', () => {
