@@ -76,7 +76,7 @@ export const changeReply: Handler = async (context) => {
 // …/delete - asks to confirm, then deletes the reply for good
 export const deleteOwnReply: Handler = async (context) => {
   const { request, deps } = context;
-  const { reply, base } = await replyOf(context);
+  const { reply } = await replyOf(context);
   const survey = findSurvey(deps.surveys, reply.surveySlug);
   const confirm = `Delete your reply to “${readerLine(survey.title, 80)}” for good? Type yes to delete it`;
   if (request.input === null) return input(confirm);
