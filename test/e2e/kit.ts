@@ -98,6 +98,9 @@ interface Violation {
  * both schemes. Leaves the page at its original viewport and scheme.
  */
 export async function inspect(h: Harness, page: Page, name: string): Promise<void> {
+  // A click that sends a form returns once the next page has begun to arrive, not once its
+  // stylesheet has: measured before, a page looked as wide as its unstyled content.
+  await page.waitForLoadState('load');
   const html = await page.content();
   assert.doesNotMatch(html, /<script|\son[a-z]+=/i, `${name}: the page carries a script`);
   const viewport = page.viewportSize();
