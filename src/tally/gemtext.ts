@@ -67,7 +67,7 @@ function writeCounts(doc: GemtextDocument, section: CountSection, readers: strin
   if (!several) return;
   doc.blank().text(`${several.readers} of ${readers} (${several.percent}%) chose more than one.`);
   if (several.combinations.length === 0) return;
-  doc.text('The most common combinations:');
+  doc.text(several.heading);
   for (const combination of several.combinations) doc.listItem(`${combination.labels.join(' + ')}: ${plural(combination.readers, 'reader', 'readers')}`);
 }
 

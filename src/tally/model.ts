@@ -28,8 +28,8 @@ export interface CountSection {
   counts: Count[];
   /** Typed names beyond the listed ones. */
   more: number;
-  /** For a multiple choice: readers who picked two or more, and their most common sets. */
-  several: { readers: number; percent: number; combinations: Combination[] } | null;
+  /** For a multiple choice: readers who picked two or more, and their most common sets under `heading`. */
+  several: { readers: number; percent: number; heading: string; combinations: Combination[] } | null;
 }
 
 export interface Quote {
@@ -122,6 +122,8 @@ function countSection(
       ? {
           readers: first?.several ?? 0,
           percent: percent(first?.several ?? 0, base),
+          // "Most common" of one would say there were others.
+          heading: combinationRows.length === 1 ? 'The combination they chose:' : 'The most common combinations:',
           combinations: combinationRows.map((row) => ({ labels: combinationLabels(question, row), readers: row.readers })),
         }
       : null;

@@ -30,6 +30,7 @@ function hostileTally(): Tally {
           several: {
             readers: 2,
             percent: 67,
+            heading: 'The most common combinations:',
             combinations: [
               { labels: hostile.slice(0, 9), readers: 2 },
               { labels: hostile.slice(9), readers: 1 },
@@ -74,7 +75,7 @@ describe('the gemtext tally', () => {
             answered: 1,
             counts: [count(text, 1, 100)],
             more: 0,
-            several: { readers: 1, percent: 100, combinations: [{ labels: [text, text], readers: 1 }] },
+            several: { readers: 1, percent: 100, heading: 'The combination they chose:', combinations: [{ labels: [text, text], readers: 1 }] },
           },
         ],
       });

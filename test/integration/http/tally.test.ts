@@ -72,6 +72,18 @@ describe('GET /s/:slug/tally', () => {
     assert.match(text, /Matrix \+ Delta Chat \+ Signal: 1/, "listed options in the survey's order, then typed names");
   });
 
+  test('calls a single combination the one chosen, not the most common', async () => {
+    for (let i = 0; i < 2; i++) {
+      await publish([
+        ['messengers', 'matrix'],
+        ['messengers', 'xmpp'],
+      ]);
+    }
+    const text = await tallyText();
+    assert.match(text, /The combination they chose: Matrix \+ XMPP: 2 readers/);
+    assert.doesNotMatch(text, /most common combinations/);
+  });
+
   test('counts typed names under their canonical name, and groups unknown spellings', async () => {
     await publish([
       ['messengers', 'matrix'],
