@@ -77,6 +77,7 @@ describe('a multiple choice asked per option', () => {
     assert.deepEqual(section.several, {
       readers: 2,
       percent: 100,
+      heading: 'The most common combinations:',
       combinations: [
         { labels: ['C', 'Go'], readers: 1 },
         { labels: ['C', 'Go', 'Zig'], readers: 1 },
@@ -84,7 +85,7 @@ describe('a multiple choice asked per option', () => {
     });
     const bsd = tally.blocks.find((block) => block.type === 'group' && block.label === 'BSD');
     assert.ok(bsd?.type === 'group' && bsd.sections[0]?.type === 'counts');
-    assert.deepEqual(bsd.sections[0].several, { readers: 0, percent: 0, combinations: [] });
+    assert.deepEqual(bsd.sections[0].several, { readers: 0, percent: 0, heading: 'The most common combinations:', combinations: [] });
   });
 });
 
