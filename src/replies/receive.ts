@@ -86,7 +86,7 @@ async function floodCheck({ db, policy, clientKeys, address }: ReceiveContext): 
   const check = await countReply(db, await clientKeys.of(address), policy.flood);
   if (check.allowed) return null;
   const minutes = Math.max(1, Math.ceil(check.retryAfterMs / 60_000));
-  const message = `Many replies came in from your network (or from everyone) in a short time, so this one was not stored yet: please send it again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  const message = `Many replies, or new versions of one, came from your network (or from everyone) in a short time, so this one was not stored yet: please send it again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
   return { status: 429, errors: { form: message }, retryAfterSeconds: Math.ceil(check.retryAfterMs / 1000) };
 }
 
