@@ -35,7 +35,10 @@ export function catalogHandlers(db: Db, surveys: Surveys) {
   // row says whose it is, the survey that owns the catalog first.
   const catalogTitles = new Map<string, string[]>();
   const owners = [...surveys.values()].sort((a, b) => Number(a.sharesCatalogWith !== undefined) - Number(b.sharesCatalogWith !== undefined));
-  for (const survey of owners) catalogTitles.set(catalogOf(survey), [...(catalogTitles.get(catalogOf(survey)) ?? []), survey.title]);
+  for (const survey of owners) {
+    const catalog = catalogOf(survey);
+    catalogTitles.set(catalog, [...(catalogTitles.get(catalog) ?? []), survey.title]);
+  }
   const forLabel = (row: Pick<CanonicalName, 'catalog' | 'scope' | 'kind'>) =>
     `${catalogTitles.size > 1 ? `${catalogTitles.get(row.catalog)?.join(' and ') ?? row.catalog}: ` : ''}${scopeLabels.get(row.scope) ?? 'any'} ${row.kind}`;
   const listIdOf = (row: Pick<CanonicalName, 'catalog' | 'scope' | 'kind'>) => `known-${row.catalog}-${row.scope || 'any'}-${row.kind}`;
