@@ -15,11 +15,13 @@ import { serverCloser } from './http/shutdown.ts';
 import { purgeOptions } from './retention/purge.ts';
 import { schedulePurge } from './retention/schedule.ts';
 import { loadSurveys } from './surveys/load.ts';
+import { recordTallyQuestions } from './tally/questions.ts';
 
 export async function serve(config: Config, logger: Logger): Promise<void> {
   const surveys = await loadSurveys(config.surveysDir);
   const database = await openDatabase(config, logger, true);
   await seedCatalog(database.db, surveys.values());
+  await recordTallyQuestions(database.db, surveys.values());
 
   const sessions = await adminSessions(database.db);
   const replyPolicy = await loadReplyPolicy(database.db, config);

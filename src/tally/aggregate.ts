@@ -3,9 +3,12 @@
 // typed names through the catalog (an alias of the same scope and catalog kind), quotable text
 // read from consenting readers. Nothing here selects a reply's contact address.
 //
+// Options and names are counted as replies change, by PostgreSQL (tally_count and
+// tally_combination, see the migration kept_tally_counts and questions.ts): reading them costs
+// the same at a thousand replies and at a million.
+//
 // The queries run in one REPEATABLE READ transaction, so that every number of a tally comes
 // from the same moment even while the author moderates.
-import { catalogKinds, catalogOf } from '../catalog/kinds.ts';
 import type { Db } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Survey } from '../surveys/schema.ts';
@@ -78,14 +81,13 @@ export async function aggregateTally(db: Db, survey: Survey): Promise<TallyRows>
         return { readers: 0, lastApproval: null, counts: [], totals: [], combinations: [], quotes: [] };
       }
       const { counts, totals } = await countItems(tx, survey);
-      const multiple = survey.questions.filter((q) => q.kind === 'choice' && q.multiple).map((q) => q.id);
       const quotable = survey.questions.filter((q) => q.kind === 'text' && q.quotable).map((q) => q.id);
       return {
         readers: summary.readers,
         lastApproval: summary.lastApproval,
         counts,
         totals,
-        combinations: multiple.length > 0 ? await commonCombinations(tx, survey, multiple) : [],
+        combinations: await commonCombinations(tx, survey),
         quotes: quotable.length > 0 ? await consentedQuotes(tx, survey, quotable) : [],
       };
     },
@@ -95,59 +97,43 @@ export async function aggregateTally(db: Db, survey: Survey): Promise<TallyRows>
 }
 
 /**
- * Readers per item and per section in one pass (grouping sets): the rows with `total` are the
- * sections' totals. Listed options always come back; typed names beyond `tallyLimits.names` do not.
- *
- * Each aggregate here sorts the ~670k answers of 100k replies again, so the pass keeps only the
- * sorts it needs: only a typed name has several spellings (an option is its id, a catalog name
- * its canonical name), so mode() sorts those alone; a section's distinct items are its item rows.
+ * Readers per item and per section, from the counts PostgreSQL keeps (tally_count): listed
+ * options always come back, typed names beyond `tallyLimits.names` do not. A typed name
+ * without a catalog name is labelled with the spelling most of its readers used.
  */
 async function countItems(tx: Tx, survey: Survey): Promise<{ counts: CountRow[]; totals: SectionTotalRow[] }> {
-  const rows = await tx.$queryRaw<(CountRow & { total: boolean; items: number })[]>`
-    WITH ${itemsCte(survey)},
-    grouped AS (
-      SELECT question_id, scope, item, GROUPING(item) = 1 AS total,
-        CASE WHEN GROUPING(item) = 0 THEN
-          coalesce(mode() WITHIN GROUP (ORDER BY spelling) FILTER (WHERE item LIKE 'typed:%'), min(spelling))
-        END AS label,
-        count(DISTINCT reply_id)::int AS readers
-      FROM items GROUP BY GROUPING SETS ((question_id, scope, item), (question_id, scope))
-    )
-    SELECT question_id AS "questionId", scope, item, total, label, readers, items FROM (
-      SELECT *, row_number() OVER (PARTITION BY question_id, scope, total ORDER BY readers DESC, label, item) AS rank,
-        (count(item) OVER (PARTITION BY question_id, scope))::int AS items
-      FROM grouped
+  const counts = await tx.$queryRaw<CountRow[]>`
+    WITH ${labelledItems(survey)}
+    SELECT question_id AS "questionId", scope, item, label, readers FROM (
+      SELECT *, row_number() OVER (PARTITION BY question_id, scope ORDER BY readers DESC, label, item) AS rank FROM labelled
     ) ranked
-    WHERE total OR rank <= ${tallyLimits.names} OR item LIKE 'option:%'
+    WHERE rank <= ${tallyLimits.names} OR item LIKE 'option:%'
     ORDER BY question_id, scope, rank`;
-  return {
-    counts: rows.filter((row) => !row.total).map(({ questionId, scope, item, label, readers }) => ({ questionId, scope, item, label, readers })),
-    totals: rows.filter((row) => row.total).map(({ questionId, scope, readers, items }) => ({ questionId, scope, answered: readers, items })),
-  };
+  const totals = await tx.$queryRaw<SectionTotalRow[]>`
+    SELECT t.question_id AS "questionId", t.scope, t.readers AS answered,
+      (SELECT count(DISTINCT c.item)::int FROM tally_count c
+       WHERE c.survey_slug = t.survey_slug AND c.question_id = t.question_id AND c.scope = t.scope AND c.item <> '') AS items
+    FROM tally_count t WHERE t.survey_slug = ${survey.slug} AND t.item = ''
+    ORDER BY t.question_id, t.scope`;
+  return { counts, totals };
 }
 
 /** For multiple-choice questions: the most common sets of two or more items one reader picked. */
-async function commonCombinations(tx: Tx, survey: Survey, questionIds: string[]): Promise<CombinationRow[]> {
+async function commonCombinations(tx: Tx, survey: Survey): Promise<CombinationRow[]> {
   return tx.$queryRaw<CombinationRow[]>`
-    WITH ${itemsCte(survey)},
-    picked AS (SELECT * FROM items WHERE question_id = ANY(${questionIds}::text[])),
-    labels AS (
-      SELECT question_id, scope, item, mode() WITHIN GROUP (ORDER BY spelling) AS label FROM picked GROUP BY question_id, scope, item
-    ),
+    WITH ${labelledItems(survey)},
     sets AS (
-      SELECT question_id, scope, array_agg(DISTINCT item ORDER BY item) AS items FROM picked GROUP BY question_id, scope, reply_id
-    ),
-    grouped AS (
-      SELECT question_id, scope, items, count(*)::int AS readers FROM sets WHERE cardinality(items) >= 2 GROUP BY question_id, scope, items
+      SELECT question_id, scope, ARRAY(SELECT json_array_elements_text(items::json)) AS items, readers
+      FROM tally_combination WHERE survey_slug = ${survey.slug}
     ),
     ranked AS (
       SELECT *, (sum(readers) OVER w)::int AS several, row_number() OVER (w ORDER BY readers DESC, items) AS rank
-      FROM grouped WINDOW w AS (PARTITION BY question_id, scope)
+      FROM sets WINDOW w AS (PARTITION BY question_id, scope)
     )
     SELECT t.question_id AS "questionId", t.scope, t.items, t.readers, t.several, array_agg(l.label ORDER BY u.i) AS labels
     FROM ranked t
     CROSS JOIN unnest(t.items) WITH ORDINALITY AS u(item, i)
-    JOIN labels l ON l.question_id = t.question_id AND l.scope = t.scope AND l.item = u.item
+    JOIN labelled l ON l.question_id = t.question_id AND l.scope = t.scope AND l.item = u.item
     WHERE t.rank <= ${tallyLimits.combinations}
     GROUP BY t.question_id, t.scope, t.rank, t.items, t.readers, t.several
     ORDER BY t.question_id, t.scope, t.rank`;
@@ -168,36 +154,22 @@ async function consentedQuotes(tx: Tx, survey: Survey, questionIds: string[]): P
 }
 
 /**
- * `items`: one row per counted answer of an approved reply to a choice or names question,
- * with what it counts as (see ItemKey) and the spelling to show for it.
+ * `labelled`: one row per item of a section (question_id, scope, item, label, readers), from
+ * tally_count. An item is `option:<id>` (a listed option, labelled with its id), `name:<catalog
+ * id>` (a typed name the catalog knows, labelled with the name) or `typed:<key>` (any other
+ * typed name, grouped by its normalised key); see tally_refresh in the migration
+ * kept_tally_counts.
  */
-function itemsCte(survey: Survey): Prisma.Sql {
-  return Prisma.sql`questions AS (${questionsTable(survey)}),
-    items AS (
-      SELECT a.question_id, a.scope, a.reply_id,
-        CASE
-          WHEN q.question_kind = 'choice' AND NOT a.is_other THEN 'option:' || a.value
-          WHEN n.id IS NOT NULL THEN 'name:' || n.id
-          ELSE 'typed:' || coalesce(a.name_key, a.value)
-        END AS item,
-        coalesce(n.name, a.value) AS spelling
-      FROM reply r
-      JOIN answer a ON a.reply_id = r.id
-      JOIN questions q ON q.question_id = a.question_id AND q.question_kind IN ('choice', 'names')
-      LEFT JOIN catalog_alias ca ON ca.catalog = ${catalogOf(survey)} AND ca.scope = a.scope AND ca.kind = q.catalog_kind AND ca.key = a.name_key
-      LEFT JOIN catalog_name n ON n.id = ca.name_id
-      WHERE r.survey_slug = ${survey.slug} AND r.status = 'approved'
+function labelledItems(survey: Survey): Prisma.Sql {
+  return Prisma.sql`items AS (
+      SELECT question_id, scope, item, sum(readers)::int AS readers, (array_agg(spelling ORDER BY readers DESC, spelling))[1] AS spelling
+      FROM tally_count WHERE survey_slug = ${survey.slug} AND item <> ''
+      GROUP BY question_id, scope, item
+    ),
+    labelled AS (
+      SELECT i.question_id, i.scope, i.item, i.readers,
+        CASE WHEN i.item LIKE 'option:%' THEN substr(i.item, 8) ELSE coalesce(n.name, i.spelling) END AS label
+      FROM items i
+      LEFT JOIN catalog_name n ON n.id = CASE WHEN i.item LIKE 'name:%' THEN substr(i.item, 6)::int END
     )`;
-}
-
-/**
- * The survey's questions as SQL rows (question_id, question_kind, catalog_kind); catalog_kind
- * is '' when typed answers have no catalog (no alias has an empty kind).
- */
-function questionsTable(survey: Survey): Prisma.Sql {
-  const catalogOf = new Map(catalogKinds([survey]).map((k) => [k.questionId, k.kind]));
-  const ids = survey.questions.map((q) => q.id);
-  const kinds = survey.questions.map((q) => q.kind);
-  const catalogs = ids.map((id) => catalogOf.get(id) ?? '');
-  return Prisma.sql`SELECT * FROM unnest(${ids}::text[], ${kinds}::text[], ${catalogs}::text[]) AS q(question_id, question_kind, catalog_kind)`;
 }

@@ -1,6 +1,7 @@
 // `postbag export`: the tally counted now, written into the capsule's files (gemtext/post-file.ts).
 import type { Db } from '../db/client.ts';
 import type { Survey } from '../surveys/schema.ts';
+import { recordTallyQuestions } from './questions.ts';
 import { computeTally } from './service.ts';
 import { appendToPost, writeTallyPage } from '../gemtext/post-file.ts';
 import { type Change, tallyMarkers } from '../gemtext/post-section.ts';
@@ -11,6 +12,8 @@ export type ExportTarget = { out: string } | { append: string; touchDate?: boole
 
 /** Writes the tally and says what happened, in a sentence for the author. */
 export async function exportTally(db: Db, survey: Survey, target: ExportTarget): Promise<string> {
+  // The survey file may have changed since the server last started.
+  await recordTallyQuestions(db, [survey]);
   const tally = await computeTally(db, survey);
   const counted = `${tally.readers} ${tally.readers === 1 ? 'reply' : 'replies'}`;
   const unchanged = (file: string) => `${file} already holds this tally (${counted}): nothing written.`;

@@ -8,6 +8,7 @@ import { adminSessions } from '../../src/admin/session.ts';
 import { defaultThrottlePolicy } from '../../src/admin/throttle.ts';
 import { createApp, type AppDeps } from '../../src/app.ts';
 import { seedCatalog } from '../../src/catalog/service.ts';
+import { recordTallyQuestions } from '../../src/tally/questions.ts';
 import { DEFAULT_PURGE_AFTER_DAYS, loadConfig } from '../../src/config.ts';
 import { loadReplyPolicy } from '../../src/replies/policy.ts';
 import type { Db } from '../../src/db/client.ts';
@@ -43,7 +44,8 @@ export function useTestApp(surveysDirs: string | readonly string[] = path.join(p
     context.surveys = new Map(folders.flatMap((surveys) => [...surveys]));
     // Seeded once as at start-up, then copied back before each test: quicker than seeding again.
     await seedCatalog(context.db, context.surveys.values());
-    await context.database.keep(['catalog_name', 'catalog_alias', 'survey_catalog']);
+    await recordTallyQuestions(context.db, context.surveys.values());
+    await context.database.keep(['catalog_name', 'catalog_alias', 'survey_catalog', 'survey_question']);
     context.makeApp = async (overrides = {}) =>
       createApp({
         db: context.db,

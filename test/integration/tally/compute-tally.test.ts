@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { surveySchema } from '../../../src/surveys/schema.ts';
+import { recordTallyQuestions } from '../../../src/tally/questions.ts';
 import { computeTally } from '../../../src/tally/service.ts';
 import { useTestApp } from '../../helpers/app.ts';
 import { assertExporterChoseEveryLine, hostile } from '../../helpers/gemtext.ts';
@@ -42,6 +43,8 @@ describe('a multiple choice asked per option', () => {
       ],
     });
     const surveys = new Map([[survey.slug, survey]]);
+    // As a start does for the survey files it loads.
+    await recordTallyQuestions(t.db, [survey]);
     await publishReply(
       t.db,
       surveys,

@@ -1,0 +1,115 @@
+// PostgreSQL keeps each survey's tally counted as replies change (the migration
+// kept_tally_counts). Whoever writes — the app, a tool, the author in psql — the kept counts
+// must equal a count from scratch, and a reader who names one client twice counts once.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { nameKey } from '../../../src/catalog/normalise.ts';
+import { poolOf } from '../../../src/db/client.ts';
+import { computeTally } from '../../../src/tally/service.ts';
+import { useTestApp } from '../../helpers/app.ts';
+import { storeReply, type AnswerRecord } from '../../helpers/replies.ts';
+
+const t = useTestApp();
+const SURVEY = 'leaving-session';
+
+const client = (scope: string, value: string): AnswerRecord => ({ questionId: 'clients', scope, value, nameKey: nameKey(value) });
+const other = (value: string): AnswerRecord => ({ questionId: 'messengers', value, isOther: true, nameKey: nameKey(value) });
+const picked = (...ids: string[]): AnswerRecord[] => ids.map((value) => ({ questionId: 'messengers', value }));
+
+/** The kept rows of the survey, as text sorted by JavaScript. */
+async function keptRows(): Promise<string[]> {
+  const pool = poolOf(t.db);
+  const counts = await pool.query<{ row: string }>(
+    `SELECT concat_ws(' | ', question_id, scope, item, spelling, readers) AS row FROM tally_count WHERE survey_slug = $1`,
+    [SURVEY],
+  );
+  const sets = await pool.query<{ row: string }>(
+    `SELECT concat_ws(' | ', question_id, scope, items, readers) AS row FROM tally_combination WHERE survey_slug = $1`,
+    [SURVEY],
+  );
+  return [...counts.rows, ...sets.rows].map((r) => r.row).sort();
+}
+
+/** The rows a count from scratch gives, in a transaction that is then rolled back. */
+async function rowsFromScratch(): Promise<string[]> {
+  const connection = await poolOf(t.db).connect();
+  try {
+    await connection.query('BEGIN');
+    await connection.query('SELECT tally_rebuild($1::text[])', [[SURVEY]]);
+    const { rows } = await connection.query<{ row: string }>(
+      `SELECT concat_ws(' | ', question_id, scope, item, spelling, readers) AS row FROM tally_count WHERE survey_slug = $1
+       UNION ALL SELECT concat_ws(' | ', question_id, scope, items, readers) FROM tally_combination WHERE survey_slug = $1`,
+      [SURVEY],
+    );
+    return rows.map((r) => r.row).sort();
+  } finally {
+    await connection.query('ROLLBACK');
+    connection.release();
+  }
+}
+
+async function assertKeptAsFromScratch(after: string): Promise<void> {
+  assert.deepEqual(await keptRows(), await rowsFromScratch(), `after ${after}`);
+}
+
+describe('the counts PostgreSQL keeps for the tally', () => {
+  test('equal a count from scratch after every kind of change', async () => {
+    const pool = poolOf(t.db);
+    const both = await storeReply(t.db, {
+      status: 'approved',
+      answers: [...picked('matrix', 'xmpp'), client('matrix', 'Element'), client('matrix', 'element desktop'), client('xmpp', 'Gajim'), other('Signal')],
+    });
+    const typo = await storeReply(t.db, { status: 'approved', answers: [...picked('matrix'), client('matrix', 'Elemnt'), client('matrix', 'FluffyChat')] });
+    const waiting = await storeReply(t.db, { status: 'pending', answers: [...picked('matrix', 'deltachat'), client('matrix', 'elemnt')] });
+    await assertKeptAsFromScratch('storing replies');
+
+    await t.db.reply.update({ where: { id: waiting.id }, data: { status: 'approved' } });
+    await assertKeptAsFromScratch('an approval');
+
+    const kind = { catalog: SURVEY, scope: 'matrix', kind: 'client' };
+    const element = await t.db.catalogName.findFirstOrThrow({ where: { ...kind, name: 'Element' } });
+    await t.db.catalogAlias.create({ data: { ...kind, key: nameKey('Elemnt'), nameId: element.id, mappedAt: new Date() } });
+    await assertKeptAsFromScratch('mapping a spelling');
+
+    const fluffy = await t.db.catalogName.findFirstOrThrow({ where: { ...kind, name: 'FluffyChat' } });
+    await t.db.catalogAlias.update({ where: { catalog_scope_kind_key: { ...kind, key: nameKey('Elemnt') } }, data: { nameId: fluffy.id } });
+    await assertKeptAsFromScratch('mapping it to another name');
+
+    await t.db.answer.updateMany({ where: { replyId: typo.id, value: 'FluffyChat' }, data: { value: 'Nheko', nameKey: nameKey('Nheko') } });
+    await assertKeptAsFromScratch("the author's correction");
+
+    await t.db.answer.deleteMany({ where: { replyId: both.id, questionId: 'messengers', value: 'xmpp' } });
+    await t.db.answer.create({ data: { replyId: both.id, questionId: 'messengers', scope: '', position: 9, value: 'deltachat' } });
+    await assertKeptAsFromScratch("a reader's edit");
+
+    await t.db.catalogName.delete({ where: { id: fluffy.id } });
+    await assertKeptAsFromScratch('deleting a name with its spellings');
+
+    await t.db.reply.update({ where: { id: both.id }, data: { status: 'rejected' } });
+    await assertKeptAsFromScratch('withdrawing an approval');
+
+    await pool.query('DELETE FROM reply WHERE id = $1', [typo.id]);
+    await assertKeptAsFromScratch('deleting a reply');
+    assert.ok((await keptRows()).length > 0, 'the last reply still counts');
+  });
+
+  test('count a reader who names one client in two spellings once', async () => {
+    await storeReply(t.db, { status: 'approved', answers: [...picked('matrix'), client('matrix', 'Element'), client('matrix', 'element desktop')] });
+    await storeReply(t.db, { status: 'approved', answers: [...picked('matrix'), client('matrix', 'Element')] });
+    const tally = await computeTally(t.db, t.surveys.get(SURVEY)!);
+    const text = JSON.stringify(tally);
+    assert.match(text, /"label":"Element","readers":2/);
+    await assertKeptAsFromScratch('two replies');
+  });
+
+  test('stay right when many approvals run at once', async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => storeReply(t.db, { answers: [...picked('matrix', 'xmpp'), client('matrix', i % 2 ? 'Element' : 'Nheko')] })),
+    );
+    await Promise.all(replies.map((r) => t.db.reply.update({ where: { id: r.id }, data: { status: 'approved' } })));
+    await assertKeptAsFromScratch('approvals at once');
+    const [row] = (await poolOf(t.db).query<{ readers: number }>(`SELECT readers FROM tally_count WHERE survey_slug = $1 AND item = 'option:matrix'`, [SURVEY]))
+      .rows;
+    assert.equal(row?.readers, 12);
+  });
+});
