@@ -68,6 +68,25 @@ describe('one name for each client and provider', () => {
     assert.equal(knownCount((await agent.get('/admin/names')).text, 'Element'), 3);
   });
 
+  test('approved replies and those still waiting add up, before and after a mapping', async () => {
+    await storeReply(t.db, { ...matrixClient('Element', 'element'), status: 'approved' });
+    await storeReply(t.db, matrixClient('element', 'element'));
+    await storeReply(t.db, { ...matrixClient('Elemnt', 'elemnt'), status: 'approved' });
+    await storeReply(t.db, { ...matrixClient('elemnt', 'elemnt'), status: 'rejected' });
+    await storeReply(t.db, { ...matrixClient('Elemnt', 'elemnt'), status: 'spam' });
+    const { agent, csrf } = await signedIn(t.app, t.db);
+    const before = await agent.get('/admin/names').expect(200);
+    assert.equal(knownCount(before.text, 'Element'), 2);
+    assert.match(before.text, /<td>Elemnt<\/td>\s*<td>Matrix client<\/td>\s*<td>2<\/td>/);
+
+    await agent
+      .post('/admin/names/map')
+      .type('form')
+      .send({ _csrf: csrf, catalog: 'leaving-session', scope: 'matrix', kind: 'client', key: 'elemnt', name: 'Element' })
+      .expect(303);
+    assert.equal(knownCount((await agent.get('/admin/names')).text, 'Element'), 4);
+  });
+
   test('a new canonical name can be made from an unmatched spelling', async () => {
     await storeReply(t.db, matrixClient('Katzenpost Chat', 'katzenpostchat'));
     const { agent, csrf } = await signedIn(t.app, t.db);
