@@ -167,11 +167,18 @@ export const REPEAT_MIN_LENGTH = 40;
 export async function isRepeatedText(db: Db, texts: readonly string[], secretHash: string, days: number): Promise<boolean> {
   texts = texts.filter((text) => text.length >= REPEAT_MIN_LENGTH);
   if (texts.length === 0) return false;
+  // The same texts first (answer_long_value_idx), then their replies. Left to itself, PostgreSQL
+  // 18 may start from the replies of the last `days` days instead, when its statistics predate
+  // them (a busy week on a large table, before autovacuum analyzes it again): every reply sent
+  // then read the answers of every recent reply (55 ms each at 7,000 recent replies, and
+  // growing). MATERIALIZED keeps the lookup by text first whatever the estimates.
   const { rows } = await poolOf(db).query<{ repeated: boolean }>(
-    `SELECT EXISTS (
-      SELECT 1 FROM unnest($1::text[]) AS t(value)
+    `WITH same_text AS MATERIALIZED (
+      SELECT answer.reply_id FROM unnest($1::text[]) AS t(value)
       JOIN answer ON answer.value = t.value AND octet_length(answer.value) >= ${REPEAT_MIN_LENGTH}
-      JOIN reply ON reply.id = answer.reply_id
+    )
+    SELECT EXISTS (
+      SELECT 1 FROM same_text JOIN reply ON reply.id = same_text.reply_id
       WHERE reply.secret_hash <> $2 AND reply.created_at > now() - make_interval(days => $3)
     ) AS repeated`,
     [texts, secretHash, days],
