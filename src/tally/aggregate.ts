@@ -74,9 +74,15 @@ export interface TallyRows {
 export async function aggregateTally(db: Db, survey: Survey): Promise<TallyRows> {
   return db.$transaction(
     async (tx) => {
+      // Readers from the counts per status kept for the admin (moderation/counts.ts); the latest
+      // approval (or arrival, for a reply published as it came) in two index reads.
       const [summary] = await tx.$queryRaw<{ readers: number; lastApproval: Date | null }[]>`
-        SELECT count(*)::int AS readers, max(coalesce(moderated_at, created_at)) AS "lastApproval"
-        FROM reply WHERE survey_slug = ${survey.slug} AND status = 'approved'`;
+        SELECT
+          (SELECT coalesce(sum(delta), 0)::int FROM reply_status_delta WHERE survey_slug = ${survey.slug} AND status = 'approved') AS readers,
+          greatest(
+            (SELECT max(moderated_at) FROM reply WHERE survey_slug = ${survey.slug} AND status = 'approved'),
+            (SELECT max(created_at) FROM reply WHERE survey_slug = ${survey.slug} AND status = 'approved' AND moderated_at IS NULL)
+          ) AS "lastApproval"`;
       if (!summary || summary.readers === 0) {
         return { readers: 0, lastApproval: null, counts: [], totals: [], combinations: [], quotes: [] };
       }

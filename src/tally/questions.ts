@@ -15,21 +15,32 @@ export async function recordTallyQuestions(db: Db, surveys: Iterable<Survey>): P
     survey.questions.flatMap((q) =>
       q.kind === 'text'
         ? []
-        : [{ slug: survey.slug, id: q.id, kind: q.kind, multiple: q.kind === 'choice' && q.multiple, catalogKind: catalogKindOf.get(`${survey.slug}\u0000${q.id}`) ?? '' }],
+        : [
+            {
+              slug: survey.slug,
+              id: q.id,
+              kind: q.kind,
+              multiple: q.kind === 'choice' && q.multiple,
+              catalogKind: catalogKindOf.get(`${survey.slug}\u0000${q.id}`) ?? '',
+            },
+          ],
     ),
   );
   const column = <K extends keyof (typeof counted)[number]>(key: K) => counted.map((row) => row[key]);
-  await db.$transaction(async (tx) => {
-    // Several instances starting together: one at a time, so that a survey is rebuilt once.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('postbag tally questions'))`;
-    await tx.$executeRaw`
+  await db.$transaction(
+    async (tx) => {
+      // Several instances starting together: one at a time, so that a survey is rebuilt once.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('postbag tally questions'))`;
+      await tx.$executeRaw`
       DELETE FROM survey_question
       WHERE survey_slug = ANY(${list.map((s) => s.slug)}::text[])
         AND (survey_slug, question_id) NOT IN (SELECT * FROM unnest(${column('slug')}::text[], ${column('id')}::text[]))`;
-    await tx.$executeRaw`
+      await tx.$executeRaw`
       INSERT INTO survey_question (survey_slug, question_id, kind, multiple, catalog_kind)
       SELECT * FROM unnest(${column('slug')}::text[], ${column('id')}::text[], ${column('kind')}::text[], ${column('multiple')}::boolean[], ${column('catalogKind')}::text[])
       ON CONFLICT (survey_slug, question_id) DO UPDATE SET kind = EXCLUDED.kind, multiple = EXCLUDED.multiple, catalog_kind = EXCLUDED.catalog_kind
       WHERE (survey_question.kind, survey_question.multiple, survey_question.catalog_kind) IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.multiple, EXCLUDED.catalog_kind)`;
-  }, { timeout: 600_000 });
+    },
+    { timeout: 600_000 },
+  );
 }
