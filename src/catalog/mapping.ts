@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Surveys } from '../surveys/registry.ts';
 import { catalogKinds } from './kinds.ts';
+import { countedNames, foldWaitingNames } from './name-counts.ts';
 import { nameKey } from './normalise.ts';
 
 export interface UnmatchedName {
@@ -39,64 +40,26 @@ function kindsTable(surveys: Surveys): Prisma.Sql {
   ) AS k(survey_slug, question_id, kind, catalog)`;
 }
 
-// Approved replies are counted from the tally's kept counts (tally_count, one row per item
-// and spelling: see the migration kept_tally_counts), which cost the same at any size; replies
-// still waiting or rejected are counted from their answers, found through their status. A
-// reply is one or the other, so the two counts add up. Spam is left out.
-
-/** Typed names of replies not approved (nor spam): a row per reply and name, with its first spelling. */
-function typedByWaitingReplies(surveys: Surveys): Prisma.Sql {
-  return Prisma.sql`kinds AS (${kindsTable(surveys)}),
-    waiting AS (
-      SELECT k.catalog, a.scope, k.kind, a.name_key AS key, min(a.value) AS value, a.reply_id
-      FROM reply r
-      JOIN answer a ON a.reply_id = r.id
-      JOIN kinds k ON k.survey_slug = r.survey_slug AND k.question_id = a.question_id
-      WHERE r.status IN ('pending', 'rejected') AND a.name_key IS NOT NULL
-      GROUP BY k.catalog, a.scope, k.kind, a.name_key, a.reply_id
-    )`;
-}
-
-/** The kept counts of approved replies, with the catalog and kind of each question's typed names. */
-const approvedCounts = Prisma.sql`approved AS (
-      SELECT sc.catalog, c.scope, q.catalog_kind AS kind, c.item, c.spelling, c.readers
-      FROM tally_count c
-      JOIN survey_question q ON q.survey_slug = c.survey_slug AND q.question_id = c.question_id AND q.catalog_kind <> ''
-      JOIN survey_catalog sc ON sc.survey_slug = c.survey_slug
-      JOIN kinds k ON k.survey_slug = c.survey_slug AND k.question_id = c.question_id
-    )`;
-
-/** Typed names no alias matches, most named first. */
+/** Typed names no alias matches, most named first (spam is left out). */
 export async function unmatchedNames(db: Db, surveys: Surveys): Promise<UnmatchedName[]> {
+  await foldWaitingNames(db);
   return db.$queryRaw<UnmatchedName[]>`
-    WITH ${typedByWaitingReplies(surveys)}, ${approvedCounts},
-    spellings AS (
-      SELECT catalog, scope, kind, substr(item, 7) AS key, spelling AS value, readers FROM approved WHERE item LIKE 'typed:%'
-      UNION ALL
-      SELECT catalog, scope, kind, key, value, count(*) FROM waiting w
-      WHERE NOT EXISTS (
-        SELECT 1 FROM catalog_alias ca WHERE ca.catalog = w.catalog AND ca.scope = w.scope AND ca.kind = w.kind AND ca.key = w.key
-      )
-      GROUP BY catalog, scope, kind, key, value
-    )
-    SELECT catalog, scope, kind, key, (array_agg(value ORDER BY readers DESC, value))[1] AS example, sum(readers)::int AS replies
-    FROM spellings GROUP BY catalog, scope, kind, key
+    WITH kinds AS (${kindsTable(surveys)}), ${countedNames}
+    SELECT catalog, scope, kind, substr(item, 7) AS key, (array_agg(spelling ORDER BY readers DESC, spelling))[1] AS example,
+      sum(readers)::int AS replies
+    FROM counted WHERE item LIKE 'typed:%' AND catalog IN (SELECT catalog FROM kinds)
+    GROUP BY catalog, scope, kind, item
     ORDER BY replies DESC, key
     LIMIT 500`;
 }
 
 /** Every canonical name with its aliases and the number of replies (not spam) that name it. */
 export async function canonicalNames(db: Db, surveys: Surveys): Promise<CanonicalName[]> {
+  await foldWaitingNames(db);
   return db.$queryRaw<CanonicalName[]>`
-    WITH ${typedByWaitingReplies(surveys)}, ${approvedCounts},
+    WITH kinds AS (${kindsTable(surveys)}), ${countedNames},
     named AS (
-      SELECT name_id, sum(replies)::int AS replies FROM (
-        SELECT substr(item, 6)::int AS name_id, readers AS replies FROM approved WHERE item LIKE 'name:%'
-        UNION ALL
-        SELECT ca.name_id, count(DISTINCT w.reply_id)
-        FROM waiting w JOIN catalog_alias ca ON ca.catalog = w.catalog AND ca.scope = w.scope AND ca.kind = w.kind AND ca.key = w.key
-        GROUP BY ca.name_id
-      ) AS counted GROUP BY name_id
+      SELECT substr(item, 6)::int AS name_id, sum(readers)::int AS replies FROM counted WHERE item LIKE 'name:%' GROUP BY item
     ),
     aliases AS (
       SELECT name_id, array_agg(key ORDER BY key) AS aliases,

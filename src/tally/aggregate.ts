@@ -11,6 +11,7 @@
 // from the same moment even while the author moderates.
 import type { Db } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
+import { scopesOf } from '../surveys/layout.ts';
 import type { Survey } from '../surveys/schema.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -87,7 +88,7 @@ export async function aggregateTally(db: Db, survey: Survey): Promise<TallyRows>
         return { readers: 0, lastApproval: null, counts: [], totals: [], combinations: [], quotes: [] };
       }
       const { counts, totals } = await countItems(tx, survey);
-      const quotable = survey.questions.filter((q) => q.kind === 'text' && q.quotable).map((q) => q.id);
+      const quotable = survey.questions.flatMap((q) => (q.kind === 'text' && q.quotable ? [{ id: q.id, scopes: scopesOf(survey, q) }] : []));
       return {
         readers: summary.readers,
         lastApproval: summary.lastApproval,
@@ -108,6 +109,7 @@ export async function aggregateTally(db: Db, survey: Survey): Promise<TallyRows>
  * without a catalog name is labelled with the spelling most of its readers used.
  */
 async function countItems(tx: Tx, survey: Survey): Promise<{ counts: CountRow[]; totals: SectionTotalRow[] }> {
+  const counted = survey.questions.filter((q) => q.kind !== 'text').map((q) => q.id);
   const counts = await tx.$queryRaw<CountRow[]>`
     WITH ${labelledItems(survey)}
     SELECT question_id AS "questionId", scope, item, label, readers FROM (
@@ -119,7 +121,7 @@ async function countItems(tx: Tx, survey: Survey): Promise<{ counts: CountRow[];
     SELECT t.question_id AS "questionId", t.scope, t.readers AS answered,
       (SELECT count(DISTINCT c.item)::int FROM tally_count c
        WHERE c.survey_slug = t.survey_slug AND c.question_id = t.question_id AND c.scope = t.scope AND c.item <> '') AS items
-    FROM tally_count t WHERE t.survey_slug = ${survey.slug} AND t.item = ''
+    FROM tally_count t WHERE t.survey_slug = ${survey.slug} AND t.item = '' AND t.question_id = ANY(${counted}::text[])
     ORDER BY t.question_id, t.scope`;
   return { counts, totals };
 }
@@ -145,18 +147,26 @@ async function commonCombinations(tx: Tx, survey: Survey): Promise<CombinationRo
     ORDER BY t.question_id, t.scope, t.rank`;
 }
 
-/** Answers to quotable questions from readers who consented, oldest reply first. */
-async function consentedQuotes(tx: Tx, survey: Survey, questionIds: string[]): Promise<QuoteRow[]> {
+/**
+ * Answers to quotable questions from readers who consented, oldest reply first: the first
+ * `tallyLimits.quotes` of each section found through the index of replies by date, and how many
+ * there are in all from the kept counts (item `quote`).
+ */
+async function consentedQuotes(tx: Tx, survey: Survey, questions: { id: string; scopes: string[] }[]): Promise<QuoteRow[]> {
+  const ids = questions.flatMap((q) => q.scopes.map(() => q.id));
+  const scopes = questions.flatMap((q) => q.scopes);
   return tx.$queryRaw<QuoteRow[]>`
-    SELECT question_id AS "questionId", scope, text, display_name AS "displayName", total FROM (
-      SELECT a.question_id, a.scope, a.value AS text, r.display_name,
-        row_number() OVER w AS rank, (count(*) OVER (PARTITION BY a.question_id, a.scope))::int AS total
-      FROM answer a JOIN reply r ON r.id = a.reply_id
-      WHERE r.survey_slug = ${survey.slug} AND r.status = 'approved' AND r.consent_quote AND a.question_id = ANY(${questionIds}::text[])
-      WINDOW w AS (PARTITION BY a.question_id, a.scope ORDER BY r.created_at, r.id, a.position)
-    ) ranked
-    WHERE rank <= ${tallyLimits.quotes}
-    ORDER BY question_id, scope, rank`;
+    SELECT s.question_id AS "questionId", s.scope, q.text, q.display_name AS "displayName", c.readers AS total
+    FROM unnest(${ids}::text[], ${scopes}::text[]) AS s(question_id, scope)
+    JOIN tally_count c ON c.survey_slug = ${survey.slug} AND c.question_id = s.question_id AND c.scope = s.scope AND c.item = 'quote'
+    CROSS JOIN LATERAL (
+      SELECT a.value AS text, r.display_name, r.created_at, r.id, a.position
+      FROM reply r JOIN answer a ON a.reply_id = r.id AND a.question_id = s.question_id AND a.scope = s.scope
+      WHERE r.survey_slug = ${survey.slug} AND r.status = 'approved' AND r.consent_quote
+      ORDER BY r.created_at, r.id, a.position
+      LIMIT ${tallyLimits.quotes}
+    ) AS q
+    ORDER BY s.question_id, s.scope, q.created_at, q.id, q.position`;
 }
 
 /**
@@ -169,7 +179,7 @@ async function consentedQuotes(tx: Tx, survey: Survey, questionIds: string[]): P
 function labelledItems(survey: Survey): Prisma.Sql {
   return Prisma.sql`items AS (
       SELECT question_id, scope, item, sum(readers)::int AS readers, (array_agg(spelling ORDER BY readers DESC, spelling))[1] AS spelling
-      FROM tally_count WHERE survey_slug = ${survey.slug} AND item <> ''
+      FROM tally_count WHERE survey_slug = ${survey.slug} AND item NOT IN ('', 'quote')
       GROUP BY question_id, scope, item
     ),
     labelled AS (

@@ -13,7 +13,7 @@ export async function recordTallyQuestions(db: Db, surveys: Iterable<Survey>): P
   const catalogKindOf = new Map(catalogKinds(list).map((k) => [`${k.surveySlug}\u0000${k.questionId}`, k.kind]));
   const counted = list.flatMap((survey) =>
     survey.questions.flatMap((q) =>
-      q.kind === 'text'
+      q.kind === 'text' && !q.quotable
         ? []
         : [
             {

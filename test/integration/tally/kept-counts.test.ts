@@ -3,6 +3,7 @@
 // must equal a count from scratch, and a reader who names one client twice counts once.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { unmatchedNames } from '../../../src/catalog/mapping.ts';
 import { nameKey } from '../../../src/catalog/normalise.ts';
 import { poolOf } from '../../../src/db/client.ts';
 import { computeTally } from '../../../src/tally/service.ts';
@@ -16,18 +17,17 @@ const client = (scope: string, value: string): AnswerRecord => ({ questionId: 'c
 const other = (value: string): AnswerRecord => ({ questionId: 'messengers', value, isOther: true, nameKey: nameKey(value) });
 const picked = (...ids: string[]): AnswerRecord[] => ids.map((value) => ({ questionId: 'messengers', value }));
 
-/** The kept rows of the survey, as text sorted by JavaScript. */
+/** The kept counts of the survey (published, and waiting replies' names summed), as text rows. */
+const KEPT_ROWS = `
+  SELECT concat_ws(' | ', question_id, scope, item, spelling, readers) AS row FROM tally_count WHERE survey_slug = $1
+  UNION ALL SELECT concat_ws(' | ', question_id, scope, items, readers) FROM tally_combination WHERE survey_slug = $1
+  UNION ALL SELECT concat_ws(' | ', 'waiting', question_id, scope, item, spelling, sum(delta)) FROM tally_waiting_delta WHERE survey_slug = $1
+    GROUP BY question_id, scope, item, spelling HAVING sum(delta) <> 0`;
+
+/** The kept rows, sorted by JavaScript. */
 async function keptRows(): Promise<string[]> {
-  const pool = poolOf(t.db);
-  const counts = await pool.query<{ row: string }>(
-    `SELECT concat_ws(' | ', question_id, scope, item, spelling, readers) AS row FROM tally_count WHERE survey_slug = $1`,
-    [SURVEY],
-  );
-  const sets = await pool.query<{ row: string }>(
-    `SELECT concat_ws(' | ', question_id, scope, items, readers) AS row FROM tally_combination WHERE survey_slug = $1`,
-    [SURVEY],
-  );
-  return [...counts.rows, ...sets.rows].map((r) => r.row).sort();
+  const { rows } = await poolOf(t.db).query<{ row: string }>(KEPT_ROWS, [SURVEY]);
+  return rows.map((r) => r.row).sort();
 }
 
 /** The rows a count from scratch gives, in a transaction that is then rolled back. */
@@ -36,11 +36,7 @@ async function rowsFromScratch(): Promise<string[]> {
   try {
     await connection.query('BEGIN');
     await connection.query('SELECT tally_rebuild($1::text[])', [[SURVEY]]);
-    const { rows } = await connection.query<{ row: string }>(
-      `SELECT concat_ws(' | ', question_id, scope, item, spelling, readers) AS row FROM tally_count WHERE survey_slug = $1
-       UNION ALL SELECT concat_ws(' | ', question_id, scope, items, readers) FROM tally_combination WHERE survey_slug = $1`,
-      [SURVEY],
-    );
+    const { rows } = await connection.query<{ row: string }>(KEPT_ROWS, [SURVEY]);
     return rows.map((r) => r.row).sort();
   } finally {
     await connection.query('ROLLBACK');
@@ -57,11 +53,20 @@ describe('the counts PostgreSQL keeps for the tally', () => {
     const pool = poolOf(t.db);
     const both = await storeReply(t.db, {
       status: 'approved',
-      answers: [...picked('matrix', 'xmpp'), client('matrix', 'Element'), client('matrix', 'element desktop'), client('xmpp', 'Gajim'), other('Signal')],
+      answers: [
+        ...picked('matrix', 'xmpp'),
+        client('matrix', 'Element'),
+        client('matrix', 'element desktop'),
+        client('xmpp', 'Gajim'),
+        other('Signal'),
+        { questionId: 'why', value: 'Rooms of my own.' },
+      ],
+      consentQuote: true,
     });
     const typo = await storeReply(t.db, { status: 'approved', answers: [...picked('matrix'), client('matrix', 'Elemnt'), client('matrix', 'FluffyChat')] });
     const waiting = await storeReply(t.db, { status: 'pending', answers: [...picked('matrix', 'deltachat'), client('matrix', 'elemnt')] });
     await assertKeptAsFromScratch('storing replies');
+    assert.ok((await keptRows()).includes('waiting | clients | matrix | typed:elemnt | elemnt | 1'), "a waiting reply's typed name is kept");
 
     await t.db.reply.update({ where: { id: waiting.id }, data: { status: 'approved' } });
     await assertKeptAsFromScratch('an approval');
@@ -81,6 +86,12 @@ describe('the counts PostgreSQL keeps for the tally', () => {
     await t.db.answer.deleteMany({ where: { replyId: both.id, questionId: 'messengers', value: 'xmpp' } });
     await t.db.answer.create({ data: { replyId: both.id, questionId: 'messengers', scope: '', position: 9, value: 'deltachat' } });
     await assertKeptAsFromScratch("a reader's edit");
+
+    await t.db.reply.update({ where: { id: waiting.id }, data: { consentQuote: true } });
+    await t.db.answer.create({ data: { replyId: waiting.id, questionId: 'why', scope: '', position: 0, value: 'Friends are there.' } });
+    await assertKeptAsFromScratch('a quote consented to');
+    await t.db.reply.update({ where: { id: both.id }, data: { consentQuote: false } });
+    await assertKeptAsFromScratch('a consent withdrawn');
 
     await t.db.catalogName.delete({ where: { id: fluffy.id } });
     await assertKeptAsFromScratch('deleting a name with its spellings');
@@ -111,5 +122,19 @@ describe('the counts PostgreSQL keeps for the tally', () => {
     const [row] = (await poolOf(t.db).query<{ readers: number }>(`SELECT readers FROM tally_count WHERE survey_slug = $1 AND item = 'option:matrix'`, [SURVEY]))
       .rows;
     assert.equal(row?.readers, 12);
+  });
+
+  test("fold the waiting replies' changes together without losing one", async () => {
+    await storeReply(t.db, { answers: [...picked('matrix'), client('matrix', 'Tiny Matrix Chat')] });
+    // As 1,200 replies sent one by one would leave them (one row of changes each).
+    await poolOf(t.db).query(
+      `INSERT INTO tally_waiting_delta (survey_slug, question_id, scope, item, spelling, delta)
+       SELECT $1, 'clients', 'matrix', 'typed:tinymatrixchat', 'Tiny Matrix Chat', 1 FROM generate_series(1, 1200)`,
+      [SURVEY],
+    );
+    const unmatched = await unmatchedNames(t.db, t.surveys);
+    assert.equal(unmatched.find((name) => name.key === 'tinymatrixchat')?.replies, 1201);
+    const { rows } = await poolOf(t.db).query<{ rows: number }>('SELECT count(*)::int AS rows FROM tally_waiting_delta');
+    assert.equal(rows[0]?.rows, 1, 'folded into one row');
   });
 });

@@ -17,6 +17,7 @@ CREATE TABLE "tally_reply_item" (
     "scope" TEXT NOT NULL,
     "item" TEXT NOT NULL,
     "spelling" TEXT NOT NULL,
+    "approved" BOOLEAN NOT NULL,
 
     CONSTRAINT "tally_reply_item_pkey" PRIMARY KEY ("reply_id","question_id","scope","item")
 );
@@ -44,44 +45,68 @@ CREATE TABLE "tally_combination" (
     CONSTRAINT "tally_combination_pkey" PRIMARY KEY ("survey_slug","question_id","scope","items")
 );
 
+-- CreateTable
+CREATE TABLE "tally_waiting_delta" (
+    "id" BIGSERIAL NOT NULL,
+    "survey_slug" TEXT NOT NULL,
+    "question_id" TEXT NOT NULL,
+    "scope" TEXT NOT NULL,
+    "item" TEXT NOT NULL,
+    "spelling" TEXT NOT NULL,
+    "delta" INTEGER NOT NULL,
+
+    CONSTRAINT "tally_waiting_delta_pkey" PRIMARY KEY ("id")
+);
+
 -- The tally's counts are kept as replies change, so that a recount reads a few hundred rows of
 -- tally_count and tally_combination instead of every answer (2.5 s at 100k replies, 25 s at
--- 1M). tally_reply_item holds what each approved reply counts as; whenever a reply, its
--- answers, its approval or a name mapping changes, its rows are taken out of the counts,
--- worked out again and put back in (tally_refresh). What a reply counted before is read from
--- its rows, never recomputed, so no trigger needs to know the state before a change.
+-- 1M), and the author's names page a few rows of tally_count and tally_waiting_delta.
+-- tally_reply_item holds what each reply counts as; whenever a reply, its answers, its status
+-- or a name mapping changes, its rows are taken out of the counts, worked out again and put
+-- back in (tally_refresh). What a reply counted before is read from its rows, never worked out
+-- again, so no trigger needs to know the state before a change.
 -- The counts start empty: the first start records the survey files' questions in
 -- survey_question, which counts each survey once (tally_rebuild).
 
--- Adds (sign 1) or takes out (sign -1) some tally_reply_item rows from the counts. A row whose
--- count falls to zero goes, so that a section's rows are exactly its items. Rows are written
--- in key order so that concurrent writers cannot deadlock on them.
-CREATE FUNCTION "tally_apply"(changed "tally_reply_item"[], sign INT) RETURNS VOID LANGUAGE sql AS $$
-  INSERT INTO "tally_count" AS t ("survey_slug", "question_id", "scope", "item", "spelling", "readers")
-  SELECT * FROM (
-    SELECT "survey_slug", "question_id", "scope", "item", "spelling", sign * count(*)::int FROM unnest(changed) GROUP BY 1, 2, 3, 4, 5
-    UNION ALL
-    SELECT "survey_slug", "question_id", "scope", '', '', sign * count(DISTINCT "reply_id")::int FROM unnest(changed) GROUP BY 1, 2, 3
-  ) AS counted ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT ("survey_slug", "question_id", "scope", "item", "spelling") DO UPDATE SET "readers" = t."readers" + EXCLUDED."readers";
+-- Adds (sign 1) or takes out (sign -1) some tally_reply_item rows from the counts. A published
+-- count that falls to zero goes, so that a section's rows are exactly its items; rows are
+-- written in key order so that concurrent writers cannot deadlock on them. The rows of replies
+-- not approved are appended as changes (tally_waiting_delta) instead: a reply just sent never
+-- waits for another's commit.
+CREATE FUNCTION "tally_apply"(changed "tally_reply_item"[], sign INT) RETURNS VOID LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM unnest(changed) WHERE "approved") THEN
+    INSERT INTO "tally_count" AS t ("survey_slug", "question_id", "scope", "item", "spelling", "readers")
+    SELECT * FROM (
+      SELECT "survey_slug", "question_id", "scope", "item", "spelling", sign * count(*)::int FROM unnest(changed) WHERE "approved" GROUP BY 1, 2, 3, 4, 5
+      UNION ALL
+      SELECT "survey_slug", "question_id", "scope", '', '', sign * count(DISTINCT "reply_id")::int FROM unnest(changed) WHERE "approved" GROUP BY 1, 2, 3
+    ) AS counted ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT ("survey_slug", "question_id", "scope", "item", "spelling") DO UPDATE SET "readers" = t."readers" + EXCLUDED."readers";
 
-  INSERT INTO "tally_combination" AS t ("survey_slug", "question_id", "scope", "items", "readers")
-  SELECT "survey_slug", "question_id", "scope", "items", sign * count(*)::int FROM (
-    SELECT c."survey_slug", c."question_id", c."scope", to_json(array_agg(c."item" ORDER BY c."item"))::text AS "items"
-    FROM unnest(changed) c
-    JOIN "survey_question" q ON q."survey_slug" = c."survey_slug" AND q."question_id" = c."question_id" AND q."multiple"
-    GROUP BY c."survey_slug", c."question_id", c."scope", c."reply_id" HAVING count(*) >= 2
-  ) AS sets GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-  ON CONFLICT ("survey_slug", "question_id", "scope", "items") DO UPDATE SET "readers" = t."readers" + EXCLUDED."readers";
+    INSERT INTO "tally_combination" AS t ("survey_slug", "question_id", "scope", "items", "readers")
+    SELECT "survey_slug", "question_id", "scope", "items", sign * count(*)::int FROM (
+      SELECT c."survey_slug", c."question_id", c."scope", to_json(array_agg(c."item" ORDER BY c."item"))::text AS "items"
+      FROM unnest(changed) c
+      JOIN "survey_question" q ON q."survey_slug" = c."survey_slug" AND q."question_id" = c."question_id" AND q."multiple"
+      WHERE c."approved"
+      GROUP BY c."survey_slug", c."question_id", c."scope", c."reply_id" HAVING count(*) >= 2
+    ) AS sets GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT ("survey_slug", "question_id", "scope", "items") DO UPDATE SET "readers" = t."readers" + EXCLUDED."readers";
 
-  DELETE FROM "tally_count" WHERE "readers" = 0 AND "survey_slug" IN (SELECT "survey_slug" FROM unnest(changed));
-  DELETE FROM "tally_combination" WHERE "readers" = 0 AND "survey_slug" IN (SELECT "survey_slug" FROM unnest(changed));
-$$;
+    DELETE FROM "tally_count" WHERE "readers" = 0 AND "survey_slug" IN (SELECT "survey_slug" FROM unnest(changed));
+    DELETE FROM "tally_combination" WHERE "readers" = 0 AND "survey_slug" IN (SELECT "survey_slug" FROM unnest(changed));
+  END IF;
+  IF EXISTS (SELECT 1 FROM unnest(changed) WHERE NOT "approved") THEN
+    INSERT INTO "tally_waiting_delta" ("survey_slug", "question_id", "scope", "item", "spelling", "delta")
+    SELECT "survey_slug", "question_id", "scope", "item", "spelling", sign * count(*)::int FROM unnest(changed) WHERE NOT "approved" GROUP BY 1, 2, 3, 4, 5;
+  END IF;
+END $$;
 
--- Works out again what the given replies count as. A reply that is not approved (or no longer
--- exists) counts as nothing. The replies are locked first, in one order, so that two
--- transactions refreshing the same reply take turns instead of both inserting its rows.
--- Done in batches so that refreshing a whole survey holds a bounded set of rows at a time.
+-- Works out again what the given replies count as. Spam (or a reply no longer there) counts
+-- as nothing. The replies are locked first, in one order, so that two transactions refreshing
+-- the same reply take turns instead of both inserting its rows. Done in batches so that
+-- refreshing a whole survey holds a bounded set of rows at a time.
 CREATE FUNCTION "tally_refresh"(ids UUID[]) RETURNS VOID LANGUAGE plpgsql AS $$
 DECLARE
   batch UUID[];
@@ -92,8 +117,7 @@ BEGIN
   WHILE first <= coalesce(cardinality(ids), 0) LOOP
     batch := ids[first : first + size - 1];
     first := first + size;
-    -- Most calls are for a reply just sent, not approved: nothing to count.
-    CONTINUE WHEN NOT EXISTS (SELECT 1 FROM "reply" WHERE "id" = ANY(batch) AND "status" = 'approved')
+    CONTINUE WHEN NOT EXISTS (SELECT 1 FROM "reply" WHERE "id" = ANY(batch) AND "status" <> 'spam')
       AND NOT EXISTS (SELECT 1 FROM "tally_reply_item" WHERE "reply_id" = ANY(batch));
     PERFORM 1 FROM "reply" WHERE "id" = ANY(batch) ORDER BY "id" FOR NO KEY UPDATE;
 
@@ -102,26 +126,31 @@ BEGIN
     IF taken IS NOT NULL THEN PERFORM "tally_apply"(taken, -1); END IF;
 
     -- What an answer counts as: `option:<id>` for a listed option picked, `name:<catalog id>`
-    -- for a typed name the survey's catalog knows (an alias of the same scope and kind), and
-    -- `typed:<normalised key>` for any other typed name, with the reader's spelling.
+    -- for a typed name the survey's catalog knows (an alias of the same scope and kind),
+    -- `typed:<normalised key>` for any other typed name, with the reader's spelling, and
+    -- `quote` for an answer to a quotable question from a reader who consented to quotes.
+    -- A reply not approved counts its typed names only (for the names page).
     WITH fresh AS (
-      INSERT INTO "tally_reply_item" AS t ("reply_id", "survey_slug", "question_id", "scope", "item", "spelling")
-      SELECT "reply_id", "survey_slug", "question_id", "scope", "item", min("spelling") FROM (
-        SELECT a."reply_id", r."survey_slug", a."question_id", a."scope",
+      INSERT INTO "tally_reply_item" AS t ("reply_id", "survey_slug", "question_id", "scope", "item", "spelling", "approved")
+      SELECT "reply_id", "survey_slug", "question_id", "scope", "item", min("spelling"), "approved" FROM (
+        SELECT a."reply_id", r."survey_slug", a."question_id", a."scope", r."status" = 'approved' AS "approved",
           CASE
+            WHEN q."kind" = 'text' THEN 'quote'
             WHEN q."kind" = 'choice' AND NOT a."is_other" THEN 'option:' || a."value"
             WHEN ca."name_id" IS NOT NULL THEN 'name:' || ca."name_id"
             ELSE 'typed:' || coalesce(a."name_key", a."value")
           END AS "item",
-          CASE WHEN (q."kind" = 'choice' AND NOT a."is_other") OR ca."name_id" IS NOT NULL THEN '' ELSE a."value" END AS "spelling"
+          CASE WHEN q."kind" = 'text' OR (q."kind" = 'choice' AND NOT a."is_other") OR ca."name_id" IS NOT NULL THEN '' ELSE a."value" END AS "spelling"
         FROM "reply" r
         JOIN "answer" a ON a."reply_id" = r."id"
         JOIN "survey_question" q ON q."survey_slug" = r."survey_slug" AND q."question_id" = a."question_id"
         LEFT JOIN "survey_catalog" sc ON sc."survey_slug" = r."survey_slug"
         LEFT JOIN "catalog_alias" ca ON ca."catalog" = sc."catalog" AND ca."scope" = a."scope" AND ca."kind" = q."catalog_kind" AND ca."key" = a."name_key"
-        WHERE r."id" = ANY(batch) AND r."status" = 'approved'
+        WHERE r."id" = ANY(batch) AND (
+          (r."status" = 'approved' AND (q."kind" <> 'text' OR r."consent_quote"))
+          OR (r."status" IN ('pending', 'rejected') AND q."catalog_kind" <> '' AND (q."kind" = 'names' OR a."is_other")))
       ) AS items
-      GROUP BY 1, 2, 3, 4, 5
+      GROUP BY 1, 2, 3, 4, 5, 7
       RETURNING t
     )
     SELECT array_agg(fresh.t) INTO taken FROM fresh;
@@ -130,34 +159,33 @@ BEGIN
 END $$;
 
 -- Counts some surveys from scratch: after their questions or catalog changed, and the first
--- time their questions are recorded. Proportional to their replies (about 10 s a million).
+-- time their questions are recorded. Proportional to their replies.
 CREATE FUNCTION "tally_rebuild"(slugs TEXT[]) RETURNS VOID LANGUAGE plpgsql AS $$
 BEGIN
   IF cardinality(slugs) = 0 THEN RETURN; END IF;
   DELETE FROM "tally_reply_item" WHERE "survey_slug" = ANY(slugs);
   DELETE FROM "tally_count" WHERE "survey_slug" = ANY(slugs);
   DELETE FROM "tally_combination" WHERE "survey_slug" = ANY(slugs);
-  PERFORM "tally_refresh"(ARRAY(SELECT "id" FROM "reply" WHERE "survey_slug" = ANY(slugs) AND "status" = 'approved' ORDER BY "id"));
+  DELETE FROM "tally_waiting_delta" WHERE "survey_slug" = ANY(slugs);
+  PERFORM "tally_refresh"(ARRAY(SELECT "id" FROM "reply" WHERE "survey_slug" = ANY(slugs) AND "status" <> 'spam' ORDER BY "id"));
   PERFORM "bump_tally_versions"(slugs);
 END $$;
 
--- Replies: approving, withdrawing an approval, deleting (and inserting an approved reply,
--- whose answers come in a statement of their own).
+-- Replies: a new status, consenting to quotes or no longer, deleting. (A reply inserted has no
+-- answers yet: they come in a statement of their own, below.)
 CREATE FUNCTION "tally_items_after_reply_change"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM "tally_refresh"(ARRAY(SELECT "id" FROM new_rows WHERE "status" = 'approved'));
-  ELSIF TG_OP = 'UPDATE' THEN
+  IF TG_OP = 'UPDATE' THEN
     PERFORM "tally_refresh"(ARRAY(
       SELECT n."id" FROM new_rows n JOIN old_rows o ON o."id" = n."id"
-      WHERE 'approved' IN (n."status", o."status") AND (n."status", n."survey_slug") IS DISTINCT FROM (o."status", o."survey_slug")));
+      WHERE (n."status", n."survey_slug", n."consent_quote") IS DISTINCT FROM (o."status", o."survey_slug", o."consent_quote")
+        AND NOT (n."status" = 'spam' AND o."status" = 'spam')
+      ORDER BY 1));
   ELSE
-    PERFORM "tally_refresh"(ARRAY(SELECT "id" FROM old_rows WHERE "status" = 'approved'));
+    PERFORM "tally_refresh"(ARRAY(SELECT "id" FROM old_rows WHERE "status" <> 'spam' ORDER BY 1));
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER "tally_items_reply_insert" AFTER INSERT ON "reply" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_reply_change"();
 CREATE TRIGGER "tally_items_reply_update" AFTER UPDATE ON "reply" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_reply_change"();
 CREATE TRIGGER "tally_items_reply_delete" AFTER DELETE ON "reply" REFERENCING OLD TABLE AS old_rows
@@ -180,39 +208,36 @@ CREATE TRIGGER "tally_items_answer_update" AFTER UPDATE ON "answer" REFERENCING 
 CREATE TRIGGER "tally_items_answer_delete" AFTER DELETE ON "answer" REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_answer_change"();
 
--- Spellings mapped to names (or no longer): the approved replies with answers in those
--- spellings, in the surveys that use the catalog. A deleted name takes its aliases with it.
+-- Spellings mapped to names (or no longer): the replies (not spam) with answers in those
+-- spellings, in the surveys that use the catalog. A deleted name takes its aliases with it;
+-- an alias moved to another name (or given another key) counts with its rows before and after.
 CREATE FUNCTION "tally_items_after_alias_change"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+DECLARE
+  changed "catalog_alias"[];
 BEGIN
+  IF TG_OP = 'INSERT' THEN
+    changed := ARRAY(SELECT n FROM new_rows n);
+  ELSIF TG_OP = 'DELETE' THEN
+    changed := ARRAY(SELECT o FROM old_rows o);
+  ELSE
+    changed := ARRAY(SELECT n FROM new_rows n UNION ALL SELECT o FROM old_rows o);
+  END IF;
   PERFORM "tally_refresh"(ARRAY(
     SELECT DISTINCT a."reply_id"
-    FROM changed_rows c
+    FROM unnest(changed) c
     JOIN "survey_catalog" sc ON sc."catalog" = c."catalog"
     JOIN "survey_question" q ON q."survey_slug" = sc."survey_slug" AND q."catalog_kind" = c."kind"
     JOIN "answer" a ON a."question_id" = q."question_id" AND a."scope" = c."scope" AND a."name_key" = c."key"
-    JOIN "reply" r ON r."id" = a."reply_id" AND r."survey_slug" = sc."survey_slug" AND r."status" = 'approved'
+    JOIN "reply" r ON r."id" = a."reply_id" AND r."survey_slug" = sc."survey_slug" AND r."status" <> 'spam'
     ORDER BY 1));
   RETURN NULL;
 END $$;
-CREATE TRIGGER "tally_items_alias_insert" AFTER INSERT ON "catalog_alias" REFERENCING NEW TABLE AS changed_rows
+CREATE TRIGGER "tally_items_alias_insert" AFTER INSERT ON "catalog_alias" REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_alias_change"();
-CREATE TRIGGER "tally_items_alias_delete" AFTER DELETE ON "catalog_alias" REFERENCING OLD TABLE AS changed_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_alias_change"();
--- An alias moved to another name: its spelling before and after (the key may change too).
-CREATE FUNCTION "tally_items_after_alias_update"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM "tally_refresh"(ARRAY(
-    SELECT DISTINCT a."reply_id"
-    FROM (SELECT "catalog", "scope", "kind", "key" FROM old_rows UNION SELECT "catalog", "scope", "kind", "key" FROM new_rows) c
-    JOIN "survey_catalog" sc ON sc."catalog" = c."catalog"
-    JOIN "survey_question" q ON q."survey_slug" = sc."survey_slug" AND q."catalog_kind" = c."kind"
-    JOIN "answer" a ON a."question_id" = q."question_id" AND a."scope" = c."scope" AND a."name_key" = c."key"
-    JOIN "reply" r ON r."id" = a."reply_id" AND r."survey_slug" = sc."survey_slug" AND r."status" = 'approved'
-    ORDER BY 1));
-  RETURN NULL;
-END $$;
 CREATE TRIGGER "tally_items_alias_update" AFTER UPDATE ON "catalog_alias" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_alias_update"();
+  FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_alias_change"();
+CREATE TRIGGER "tally_items_alias_delete" AFTER DELETE ON "catalog_alias" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_alias_change"();
 
 -- A survey's questions or catalog changed in its file: it is counted again from scratch.
 CREATE FUNCTION "tally_items_after_survey_change"() RETURNS TRIGGER LANGUAGE plpgsql AS $$

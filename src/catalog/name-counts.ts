@@ -1,0 +1,43 @@
+// How many replies (not spam) use each typed name, for the author's names page, from the counts
+// PostgreSQL keeps (the migration kept_tally_counts): approved replies in tally_count, those
+// waiting for the author or rejected as changes appended to tally_waiting_delta. A reply is one
+// or the other, so the two add up; neither read grows with the number of replies.
+import type { Db } from '../db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+
+/** Beyond this many rows of changes, reading folds them into one row per item and spelling. */
+const FOLD_AFTER = 1000;
+
+/**
+ * `counted`: readers per item and spelling of every question with typed names, with its
+ * survey's catalog and the catalog kind (catalog, scope, kind, item, spelling, readers). An
+ * item is `name:<catalog id>` or `typed:<normalised key>` (and `option:<id>` for picked options).
+ */
+export const countedNames = Prisma.sql`counted AS (
+    SELECT sc.catalog, c.scope, q.catalog_kind AS kind, c.item, c.spelling, c.readers
+    FROM (
+      SELECT survey_slug, question_id, scope, item, spelling, readers FROM tally_count
+      UNION ALL
+      SELECT survey_slug, question_id, scope, item, spelling, sum(delta)::int FROM tally_waiting_delta
+      GROUP BY survey_slug, question_id, scope, item, spelling
+    ) AS c
+    JOIN survey_question q ON q.survey_slug = c.survey_slug AND q.question_id = c.question_id AND q.catalog_kind <> ''
+    JOIN survey_catalog sc ON sc.survey_slug = c.survey_slug
+    WHERE c.readers <> 0
+  )`;
+
+/**
+ * Replaces the rows of changes with their sums once there are many. Safe beside writers and
+ * other folds: each statement deletes only the rows it sees and puts back their sum.
+ */
+export async function foldWaitingNames(db: Db): Promise<void> {
+  const [many] = await db.$queryRaw<
+    { many: boolean }[]
+  >`SELECT count(*) > ${FOLD_AFTER} AS many FROM (SELECT 1 FROM tally_waiting_delta LIMIT ${FOLD_AFTER + 1}) AS rows`;
+  if (!many?.many) return;
+  await db.$executeRaw`
+    WITH gone AS (DELETE FROM tally_waiting_delta RETURNING survey_slug, question_id, scope, item, spelling, delta)
+    INSERT INTO tally_waiting_delta (survey_slug, question_id, scope, item, spelling, delta)
+    SELECT survey_slug, question_id, scope, item, spelling, sum(delta) FROM gone
+    GROUP BY survey_slug, question_id, scope, item, spelling HAVING sum(delta) <> 0`;
+}
