@@ -30,6 +30,7 @@ import { fillReplies, filledCounts, secondSurvey } from './fill.ts';
 import { load, type LoadResult } from './load.ts';
 import { projectDir, SERVER_ARGS, startChild, type Child } from './processes.ts';
 import { profileSummary } from './profile.ts';
+import { replyForm } from './reply-form.ts';
 import { mb, ms, perSecond, Report } from './report.ts';
 import { countingProxy } from './round-trips.ts';
 
@@ -385,27 +386,6 @@ async function startTimes(): Promise<void> {
     report.add({ what, value: times.map(ms).join(', '), goal: `≤ ${ms(goal)}`, met: Math.max(...times) <= goal });
   row('first start (creates the embedded PostgreSQL)', first, 3000);
   row('restart', again, 1500);
-}
-
-/** A reader's form as a browser sends it: two messengers, their clients and hosting, a sentence of their own. */
-function replyForm(token: string, n: number): string {
-  return new URLSearchParams([
-    ['token', token],
-    ['messengers', 'matrix'],
-    ['messengers', 'xmpp'],
-    ['why', `Federation matters to me, and my friends are all there already (reader ${n}).`],
-    ['clients.matrix', 'Element'],
-    ['clients.matrix', 'fluffy chat'],
-    ['hosting.matrix', 'provider'],
-    ['provider.matrix', 'matrix.org'],
-    ['clients.xmpp', 'Conversations'],
-    ['hosting.xmpp', 'self-host'],
-    ['server.xmpp', 'Prosody'],
-    ['display_name', 'Ada'],
-    ['contact', ''],
-    ['consent_quote', 'yes'],
-    ['leave_empty', ''],
-  ]).toString();
 }
 
 function statusNote(result: LoadResult): string {
