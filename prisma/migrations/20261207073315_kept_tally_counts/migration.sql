@@ -73,7 +73,7 @@ CREATE TABLE "tally_waiting_delta" (
 -- written in key order so that concurrent writers cannot deadlock on them. The rows of replies
 -- not approved are appended as changes (tally_waiting_delta) instead: a reply just sent never
 -- waits for another's commit.
-CREATE FUNCTION "tally_apply"(changed "tally_reply_item"[], sign INT) RETURNS VOID LANGUAGE plpgsql AS $$
+CREATE FUNCTION "tally_apply"(changed "tally_reply_item"[], sign INT) RETURNS VOID LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM unnest(changed) WHERE "approved") THEN
     INSERT INTO "tally_count" AS t ("survey_slug", "question_id", "scope", "item", "spelling", "readers")
@@ -107,7 +107,9 @@ END $$;
 -- as nothing. The replies are locked first, in one order, so that two transactions refreshing
 -- the same reply take turns instead of both inserting its rows. Done in batches so that
 -- refreshing a whole survey holds a bounded set of rows at a time.
-CREATE FUNCTION "tally_refresh"(ids UUID[]) RETURNS VOID LANGUAGE plpgsql AS $$
+-- Planned once per connection (force_generic_plan): planning the joins below for every reply
+-- sent cost three times as much as running them (0.9 ms against 0.2 ms a reply).
+CREATE FUNCTION "tally_refresh"(ids UUID[]) RETURNS VOID LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   batch UUID[];
   first INT := 1;
@@ -259,3 +261,13 @@ CREATE TRIGGER "tally_items_question_delete" AFTER DELETE ON "survey_question" R
   FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_survey_change"();
 CREATE TRIGGER "tally_items_catalog_update" AFTER UPDATE ON "survey_catalog" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_survey_change"();
+
+-- Most statements that call this have no approved reply to report (every reply sent, and its
+-- answers): it returns at once instead of running an insert of nothing.
+CREATE OR REPLACE FUNCTION "bump_tally_versions"(slugs TEXT[]) RETURNS VOID LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(cardinality(slugs), 0) = 0 THEN RETURN; END IF;
+  INSERT INTO "tally_version" ("survey_slug", "version")
+  SELECT slug, (random() * 9.2e18)::BIGINT FROM (SELECT DISTINCT unnest(slugs) AS slug) AS surveys WHERE slug IS NOT NULL
+  ON CONFLICT ("survey_slug") DO UPDATE SET "version" = EXCLUDED."version";
+END $$;
