@@ -3,6 +3,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { loadSuggestions, type Suggestions } from '../catalog/service.ts';
 import type { Db } from '../db/client.ts';
+import { SingleFlight } from '../db/single-flight.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { NotFound } from '../errors.ts';
 import { ClientKeys } from '../flood/client-key.ts';
@@ -42,9 +43,10 @@ export function replyHandlers(db: Db, surveys: Surveys, states: SurveyStates, po
 
   // While the database is away the form still renders, with the last name suggestions seen.
   let lastSuggestions: Suggestions = new Map();
+  const suggestionReads = new SingleFlight<Suggestions>();
   async function suggestions(): Promise<Suggestions> {
     try {
-      return (lastSuggestions = await loadSuggestions(db));
+      return (lastSuggestions = await suggestionReads.run('', () => loadSuggestions(db)));
     } catch (err) {
       if (isDatabaseUnavailable(err)) return lastSuggestions;
       throw err;

@@ -8,6 +8,7 @@
 // very first request in a process waits for a count. A survey's recount never touches another
 // survey. While the database is away, the last tally counted is still served.
 import type { Db } from '../db/client.ts';
+import { SingleFlight } from '../db/single-flight.ts';
 import type { Survey } from '../surveys/schema.ts';
 import type { Tally } from './model.ts';
 import { computeTally } from './service.ts';
@@ -29,7 +30,7 @@ export interface TallyCacheOptions {
 export class TallyCache {
   private readonly entries = new Map<string, Entry>();
   private readonly first = new Map<string, Promise<Tally>>();
-  private readonly versionReads = new Map<string, Promise<bigint>>();
+  private readonly versionReads = new SingleFlight<bigint>();
 
   constructor(
     private readonly db: Db,
@@ -55,12 +56,7 @@ export class TallyCache {
 
   /** The version now, read once for all the readers asking at the same moment. */
   private currentVersion(slug: string): Promise<bigint> {
-    let read = this.versionReads.get(slug);
-    if (!read) {
-      read = tallyVersionOf(this.db, slug).finally(() => this.versionReads.delete(slug));
-      this.versionReads.set(slug, read);
-    }
-    return read;
+    return this.versionReads.run(slug, () => tallyVersionOf(this.db, slug));
   }
 
   /** The first count of a survey in this process: every reader waits for it (once). */
