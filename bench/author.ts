@@ -3,6 +3,8 @@
 
 export interface Author {
   get(path: string): Promise<{ status: number; body: string }>;
+  /** Reads an answer through without keeping it (an export of a million replies outgrows a string); returns its size. */
+  download(path: string): Promise<{ status: number; bytes: number }>;
   /** Posts a form with the session's CSRF token; returns the status. */
   post(path: string, fields: [string, string][]): Promise<number>;
 }
@@ -27,6 +29,12 @@ export async function signIn(url: string, password: string): Promise<Author> {
   if (!csrf) throw new Error('no CSRF token on /admin/feed');
   return {
     get,
+    download: async (path) => {
+      const answer = await fetch(url + path, { headers: { cookie }, redirect: 'manual' });
+      let bytes = 0;
+      for await (const chunk of answer.body ?? []) bytes += (chunk as Uint8Array).byteLength;
+      return { status: answer.status, bytes };
+    },
     post: async (path, fields) => {
       const answer = await fetch(url + path, {
         method: 'POST',
