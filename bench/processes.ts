@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../src/db/embedded.ts';
 
 export const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -92,4 +93,38 @@ export async function memoryOf(pid: number): Promise<{ peakMb: number; nowMb: nu
 async function serverPid(pid: number): Promise<number> {
   const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean);
   return children.length === 0 ? pid : serverPid(Number(children[0]));
+}
+
+/**
+ * Postbag as `npm start` runs it, on a free port, with the flood limits and the form's minimum
+ * time raised through its settings only; `profileDir`: under --cpu-prof, writing there.
+ */
+export async function startPostbag({
+  databaseUrl,
+  surveysDir,
+  logFile,
+  profileDir,
+}: {
+  databaseUrl: string;
+  surveysDir: string;
+  logFile: string;
+  profileDir?: string;
+}): Promise<Child> {
+  const port = await freePort();
+  return startChild({
+    args: SERVER_ARGS,
+    nodeFlags: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+    env: {
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GEMINI_PORT: '0',
+      SURVEYS_DIR: surveysDir,
+      CLIENT_REPLY_LIMIT: '9999999/1m',
+      GLOBAL_REPLY_LIMIT: '9999999/1m',
+      FORM_MIN_SECONDS: '0',
+    },
+    port,
+    logFile,
+  });
 }

@@ -28,7 +28,7 @@ import { withDatabaseName } from '../test/helpers/urls.ts';
 import { signIn, timed, timeSeries, type Author, type Timing } from './author.ts';
 import { fillReplies, filledCounts, secondSurvey } from './fill.ts';
 import { load, paced, type LoadResult } from './load.ts';
-import { projectDir, SERVER_ARGS, startChild, type Child } from './processes.ts';
+import { projectDir, startChild, startPostbag, type Child } from './processes.ts';
 import { profileSummary } from './profile.ts';
 import { replyForm } from './reply-form.ts';
 import { mb, ms, perSecond, Report } from './report.ts';
@@ -73,7 +73,12 @@ try {
 
   const proxy = profiling ? await countingProxy(dbUrl) : null;
   if (proxy) cleanups.push(() => proxy.close());
-  const app = await startApp(proxy?.url ?? dbUrl, surveysDir);
+  const app = await startPostbag({
+    databaseUrl: proxy?.url ?? dbUrl,
+    surveysDir,
+    logFile: path.join(work, 'server.log'),
+    ...(profiling && { profileDir: path.join(work, 'profile') }),
+  });
   cleanups.push(() => app.stop());
   const author = await signIn(app.url, PASSWORD);
 
@@ -343,27 +348,6 @@ await report.write(path.join(projectDir, 'bench', 'results.json'));
 if (profiling) console.log(`\nThe server's CPU profile is in ${path.join(work, 'profile')}`);
 else await rm(work, { recursive: true, force: true });
 console.log('\nWrote bench/results.json');
-
-/** Postbag as `npm start` runs it, with the flood limits and the form's minimum time raised through its settings. */
-async function startApp(databaseUrl: string, surveysDir: string): Promise<Child> {
-  const port = await freePort();
-  return startChild({
-    args: SERVER_ARGS,
-    nodeFlags: profiling ? ['--cpu-prof', `--cpu-prof-dir=${path.join(work, 'profile')}`] : [],
-    env: {
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GEMINI_PORT: '0',
-      SURVEYS_DIR: surveysDir,
-      CLIENT_REPLY_LIMIT: '9999999/1m',
-      GLOBAL_REPLY_LIMIT: '9999999/1m',
-      FORM_MIN_SECONDS: '0',
-    },
-    port,
-    logFile: path.join(work, 'server.log'),
-  });
-}
 
 /** From `npm start` to the first answered request: a first start (a new embedded PostgreSQL), then restarts. */
 async function startTimes(): Promise<void> {

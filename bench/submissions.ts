@@ -12,7 +12,6 @@ import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openDb } from '../src/db/client.ts';
-import { freePort } from '../src/db/embedded.ts';
 import { applyMigrations } from '../src/db/migrations.ts';
 import { randomSetting } from '../src/db/settings.ts';
 import { withClient } from '../src/db/with-client.ts';
@@ -21,7 +20,7 @@ import { scratchServer } from '../test/helpers/scratch-server.ts';
 import { withDatabaseName } from '../test/helpers/urls.ts';
 import { fillReplies, secondSurvey } from './fill.ts';
 import { load } from './load.ts';
-import { projectDir, SERVER_ARGS, startChild } from './processes.ts';
+import { projectDir, startPostbag } from './processes.ts';
 import { profileSummary } from './profile.ts';
 import { replyForm } from './reply-form.ts';
 import { countingProxy } from './round-trips.ts';
@@ -57,22 +56,11 @@ try {
   for (const connections of [10, 50]) {
     const profileDir = path.join(work, `profile-${connections}`);
     const proxy = mode === 'proxy' ? await countingProxy(dbUrl) : null;
-    const port = await freePort();
-    const app = await startChild({
-      args: SERVER_ARGS,
-      nodeFlags: mode === 'profile' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-      env: {
-        DATABASE_URL: proxy?.url ?? dbUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        GEMINI_PORT: '0',
-        SURVEYS_DIR: surveysDir,
-        CLIENT_REPLY_LIMIT: '9999999/1m',
-        GLOBAL_REPLY_LIMIT: '9999999/1m',
-        FORM_MIN_SECONDS: '0',
-      },
-      port,
+    const app = await startPostbag({
+      databaseUrl: proxy?.url ?? dbUrl,
+      surveysDir,
       logFile: path.join(work, `server-${connections}.log`),
+      ...(mode === 'profile' && { profileDir }),
     });
     const tokens = Array.from({ length: 1500 * (seconds + 1) }, () => issueToken(key, SURVEY));
     const send = (loadSeconds: number) =>
