@@ -76,6 +76,10 @@ export async function canonicalNames(db: Db, surveys: Surveys): Promise<Canonica
     ORDER BY n.catalog, n.scope, n.kind, replies DESC, lower(n.name)`;
 }
 
+// Mapping a spelling counts again every reply that uses it (PostgreSQL's triggers, see
+// name-counts.ts): a common spelling at a million replies outlasts Prisma's 5 s default.
+const MAPPING_TRANSACTION = { timeout: 60_000 };
+
 /** Which spelling, in which catalog: what the names page's forms send back. */
 export interface Spelling {
   catalog: string;
@@ -106,7 +110,7 @@ export async function mapName(db: Db, target: Spelling & { name: string }): Prom
     const own = nameKey(target);
     if (own !== '') await tx.catalogAlias.createMany({ data: [{ catalog, scope, kind, key: own, nameId: canonical.id, mappedAt }], skipDuplicates: true });
     return canonical.name;
-  });
+  }, MAPPING_TRANSACTION);
 }
 
 /**
@@ -120,5 +124,5 @@ export async function unmapName(db: Db, target: Spelling): Promise<string | null
     if (!alias?.mappedAt) return null;
     const { count } = await tx.catalogAlias.deleteMany({ where: { ...target, mappedAt: { not: null } } });
     return count === 0 ? null : alias.name.name;
-  });
+  }, MAPPING_TRANSACTION);
 }

@@ -9,20 +9,21 @@ import { Prisma } from '../generated/prisma/client.ts';
 const FOLD_AFTER = 1000;
 
 /**
- * `counted`: readers per item and spelling of every question with typed names, with its
- * survey's catalog and the catalog kind (catalog, scope, kind, item, spelling, readers). An
- * item is `name:<catalog id>` or `typed:<normalised key>` (and `option:<id>` for picked options).
+ * `counted`: readers per item and spelling of every question with typed names in the surveys
+ * loaded (the caller's `kinds`: survey_slug, question_id, kind, catalog), as (catalog, scope,
+ * kind, item, spelling, readers). An item is `name:<catalog id>` or `typed:<normalised key>`
+ * (also `option:<id>` for picked options, `text:` for a name with nothing to match by). A
+ * reader naming one name under two questions of one catalog kind counts once for each.
  */
 export const countedNames = Prisma.sql`counted AS (
-    SELECT sc.catalog, c.scope, q.catalog_kind AS kind, c.item, c.spelling, c.readers
+    SELECT k.catalog, c.scope, k.kind, c.item, c.spelling, c.readers
     FROM (
       SELECT survey_slug, question_id, scope, item, spelling, readers FROM tally_count
       UNION ALL
       SELECT survey_slug, question_id, scope, item, spelling, sum(delta)::int FROM tally_waiting_delta
       GROUP BY survey_slug, question_id, scope, item, spelling
     ) AS c
-    JOIN survey_question q ON q.survey_slug = c.survey_slug AND q.question_id = c.question_id AND q.catalog_kind <> ''
-    JOIN survey_catalog sc ON sc.survey_slug = c.survey_slug
+    JOIN kinds k ON k.survey_slug = c.survey_slug AND k.question_id = c.question_id
     WHERE c.readers <> 0
   )`;
 

@@ -29,30 +29,35 @@ export async function seedCatalog(db: Db, surveys: Iterable<Survey>): Promise<vo
     ),
   );
   if (list.length === 0) return;
-  await db.$transaction(async (tx) => {
-    // Several instances starting together: one at a time, so the adoption below runs once.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('postbag seed catalog'))`;
-    for (const survey of list) {
-      const catalog = catalogOf(survey);
-      await tx.surveyCatalog.upsert({ where: { surveySlug: survey.slug }, create: { surveySlug: survey.slug, catalog }, update: { catalog } });
-    }
-    await adoptSharedCatalog(tx, [...new Set(list.map(catalogOf))]);
-    if (seeds.length === 0) return;
-    await tx.catalogName.createMany({ data: seeds.map(({ catalog, scope, kind, name }) => ({ catalog, scope, kind, name })), skipDuplicates: true });
-    const names = await tx.catalogName.findMany({
-      where: { catalog: { in: [...new Set(seeds.map((seed) => seed.catalog))] } },
-      select: { id: true, catalog: true, scope: true, kind: true, name: true },
-    });
-    const idOf = new Map(names.map((n) => [seedKey(n), n.id]));
-    const aliases = seeds.flatMap((seed) => {
-      const nameId = idOf.get(seedKey(seed))!;
-      return [seed.name, ...seed.aliases]
-        .map(nameKey)
-        .filter((key) => key !== '')
-        .map((key) => ({ catalog: seed.catalog, scope: seed.scope, kind: seed.kind, key, nameId }));
-    });
-    await tx.catalogAlias.createMany({ data: aliases, skipDuplicates: true });
-  });
+  await db.$transaction(
+    async (tx) => {
+      // Several instances starting together: one at a time, so the adoption below runs once.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('postbag seed catalog'))`;
+      for (const survey of list) {
+        const catalog = catalogOf(survey);
+        await tx.surveyCatalog.upsert({ where: { surveySlug: survey.slug }, create: { surveySlug: survey.slug, catalog }, update: { catalog } });
+      }
+      await adoptSharedCatalog(tx, [...new Set(list.map(catalogOf))]);
+      if (seeds.length === 0) return;
+      await tx.catalogName.createMany({ data: seeds.map(({ catalog, scope, kind, name }) => ({ catalog, scope, kind, name })), skipDuplicates: true });
+      const names = await tx.catalogName.findMany({
+        where: { catalog: { in: [...new Set(seeds.map((seed) => seed.catalog))] } },
+        select: { id: true, catalog: true, scope: true, kind: true, name: true },
+      });
+      const idOf = new Map(names.map((n) => [seedKey(n), n.id]));
+      const aliases = seeds.flatMap((seed) => {
+        const nameId = idOf.get(seedKey(seed))!;
+        return [seed.name, ...seed.aliases]
+          .map(nameKey)
+          .filter((key) => key !== '')
+          .map((key) => ({ catalog: seed.catalog, scope: seed.scope, kind: seed.kind, key, nameId }));
+      });
+      await tx.catalogAlias.createMany({ data: aliases, skipDuplicates: true });
+    },
+    // A survey that starts or stops sharing a catalog is counted again from scratch in here
+    // (the migration kept_tally_counts): minutes at a million replies, not Prisma's 5 s.
+    { timeout: 600_000 },
+  );
 }
 
 const seedKey = (n: { catalog: string; scope: string; kind: string; name: string }) => `${n.catalog}\u0000${n.scope}\u0000${n.kind}\u0000${n.name}`;

@@ -137,4 +137,65 @@ describe('the counts PostgreSQL keeps for the tally', () => {
     const { rows } = await poolOf(t.db).query<{ rows: number }>('SELECT count(*)::int AS rows FROM tally_waiting_delta');
     assert.equal(rows[0]?.rows, 1, 'folded into one row');
   });
+
+  test('let an approval and an edit of a published reply take turns instead of deadlocking', async () => {
+    // The edit replaces the published reply's answers in two statements, the approval runs
+    // between them: both write the same counts, in different orders (found in review).
+    const pool = poolOf(t.db);
+    const published = await storeReply(t.db, { status: 'approved', consentQuote: true, answers: [{ questionId: 'why', value: 'Old words.' }] });
+    const waiting = await storeReply(t.db, { consentQuote: true, answers: [...picked('matrix'), { questionId: 'why', value: 'Mine.' }] });
+    const edit = await pool.connect();
+    const approval = await pool.connect();
+    try {
+      for (const connection of [edit, approval]) await connection.query(`SET lock_timeout = '10s'`);
+      await edit.query('BEGIN');
+      await edit.query('DELETE FROM answer WHERE reply_id = $1', [published.id]);
+      await approval.query('BEGIN');
+      const approving = approval.query(`UPDATE reply SET status = 'approved', moderated_at = now() WHERE id = $1`, [waiting.id]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await edit.query(
+        `INSERT INTO answer (reply_id, question_id, scope, position, value) VALUES ($1, 'messengers', '', 0, 'matrix'), ($1, 'why', '', 0, 'New words.')`,
+        [published.id],
+      );
+      await edit.query('COMMIT');
+      await approving;
+      await approval.query('COMMIT');
+    } finally {
+      await edit.query('ROLLBACK').catch(() => undefined);
+      await approval.query('ROLLBACK').catch(() => undefined);
+      edit.release();
+      approval.release();
+    }
+    await assertKeptAsFromScratch('an edit and an approval at once');
+  });
+
+  test('let a count from scratch and an approval made meanwhile both finish', async () => {
+    const waiting = await storeReply(t.db, { answers: picked('matrix') });
+    await storeReply(t.db, { status: 'approved', answers: picked('xmpp') });
+    const pool = poolOf(t.db);
+    const approval = await pool.connect();
+    try {
+      await approval.query(`SET lock_timeout = '10s'`);
+      await approval.query('BEGIN');
+      await approval.query(`UPDATE reply SET status = 'approved' WHERE id = $1`, [waiting.id]);
+      // As a start with a changed survey file counts it again, while another instance approves.
+      const rebuilding = pool.query('SELECT tally_rebuild($1::text[])', [[SURVEY]]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await approval.query('COMMIT');
+      await rebuilding;
+    } finally {
+      await approval.query('ROLLBACK').catch(() => undefined);
+      approval.release();
+    }
+    await assertKeptAsFromScratch('a rebuild beside an approval');
+    const [row] = (await pool.query<{ readers: number }>(`SELECT readers FROM tally_count WHERE survey_slug = $1 AND item = 'option:matrix'`, [SURVEY])).rows;
+    assert.equal(row?.readers, 1);
+  });
+
+  test('are emptied with the replies', async () => {
+    await storeReply(t.db, { status: 'approved', answers: picked('matrix', 'xmpp') });
+    await poolOf(t.db).query('TRUNCATE reply CASCADE');
+    await storeReply(t.db, { status: 'approved', answers: picked('matrix') });
+    assert.deepEqual(await keptRows(), ['messengers |  |  |  | 1', 'messengers |  | option:matrix |  | 1']);
+  });
 });
