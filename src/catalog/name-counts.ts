@@ -28,17 +28,26 @@ export const countedNames = Prisma.sql`counted AS (
   )`;
 
 /**
- * Replaces the rows of changes with their sums once there are many. Safe beside writers and
- * other folds: each statement deletes only the rows it sees and puts back their sum.
+ * Replaces the rows of changes with their sums (once there are many, unless `always`); returns
+ * how many rows went. Safe beside writers and other folds: each statement deletes only the
+ * rows it sees and puts back their sum. The names page folds before reading, the hourly purge
+ * in any case, so the rows stay few even if the author never opens the page.
  */
-export async function foldWaitingNames(db: Db): Promise<void> {
-  const [many] = await db.$queryRaw<
-    { many: boolean }[]
-  >`SELECT count(*) > ${FOLD_AFTER} AS many FROM (SELECT 1 FROM tally_waiting_delta LIMIT ${FOLD_AFTER + 1}) AS rows`;
-  if (!many?.many) return;
-  await db.$executeRaw`
-    WITH gone AS (DELETE FROM tally_waiting_delta RETURNING survey_slug, question_id, scope, item, spelling, delta)
-    INSERT INTO tally_waiting_delta (survey_slug, question_id, scope, item, spelling, delta)
-    SELECT survey_slug, question_id, scope, item, spelling, sum(delta) FROM gone
-    GROUP BY survey_slug, question_id, scope, item, spelling HAVING sum(delta) <> 0`;
+export async function foldWaitingNames(db: Db, always = false): Promise<number> {
+  if (!always) {
+    const [many] = await db.$queryRaw<
+      { many: boolean }[]
+    >`SELECT count(*) > ${FOLD_AFTER} AS many FROM (SELECT 1 FROM tally_waiting_delta LIMIT ${FOLD_AFTER + 1}) AS rows`;
+    if (!many?.many) return 0;
+  }
+  const [folded] = await db.$queryRaw<{ gone: number; kept: number }[]>`
+    WITH gone AS (DELETE FROM tally_waiting_delta RETURNING survey_slug, question_id, scope, item, spelling, delta),
+    kept AS (
+      INSERT INTO tally_waiting_delta (survey_slug, question_id, scope, item, spelling, delta)
+      SELECT survey_slug, question_id, scope, item, spelling, sum(delta) FROM gone
+      GROUP BY survey_slug, question_id, scope, item, spelling HAVING sum(delta) <> 0
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM gone)::int AS gone, (SELECT count(*) FROM kept)::int AS kept`;
+  return folded ? folded.gone - folded.kept : 0;
 }

@@ -1,7 +1,8 @@
 // What Postbag forgets, and when: replies the author rejected or marked as spam, some days
 // after that decision; sign-in counters whose window and block are over (one row per network
 // that ever mistyped the password, kept forever otherwise); admin sessions past their expiry;
-// flood counters whose window is over and the daily keys of their hashes; expired Gemini drafts.
+// flood counters whose window is over and the daily keys of their hashes; expired Gemini drafts;
+// and it folds the names page's rows of changes together.
 // `postbag purge` runs the steps on demand and the running app every hour (./schedule.ts).
 //
 // Each step is one DELETE with its conditions: several instances running them at once, or a
@@ -11,6 +12,7 @@ import { defaultThrottlePolicy } from '../admin/throttle.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { pruneClientKeys } from '../flood/client-key.ts';
+import { foldWaitingNames } from '../catalog/name-counts.ts';
 import { pruneFloodCounters } from '../flood/limits.ts';
 import { pruneDrafts } from '../gemini/drafts.ts';
 
@@ -69,6 +71,7 @@ export const pruneSteps: readonly PruneStep[] = [
   { what: 'expired flood counters', run: (db, { floodWindowMs }) => pruneFloodCounters(db, floodWindowMs) },
   { what: 'old daily keys of flood counters', run: (db) => pruneClientKeys(db) },
   { what: 'expired Gemini drafts', run: (db) => pruneDrafts(db) },
+  { what: 'rows of name counts folded into others', run: (db) => foldWaitingNames(db, true) },
 ];
 
 export interface Purged {

@@ -75,6 +75,7 @@ describe('purging', () => {
       { what: 'expired flood counters', count: 0 },
       { what: 'old daily keys of flood counters', count: 0 },
       { what: 'expired Gemini drafts', count: 0 },
+      { what: 'rows of name counts folded into others', count: 0 },
     ]);
     const keys = (await t.db.signInThrottle.findMany({ orderBy: { key: 'asc' } })).map((row) => row.key);
     assert.deepEqual(keys, ['client:blocked', 'client:counting', 'overall']);
@@ -124,7 +125,7 @@ describe('postbag purge', () => {
     assert.equal(result.code, 0, result.output);
     assert.equal(
       result.output,
-      'Deleted 1 rejected and spam replies, 0 expired sign-in counters, 0 expired admin sessions, 0 expired flood counters, 0 old daily keys of flood counters, 0 expired Gemini drafts.\n',
+      'Deleted 1 rejected and spam replies, 0 expired sign-in counters, 0 expired admin sessions, 0 expired flood counters, 0 old daily keys of flood counters, 0 expired Gemini drafts, 0 rows of name counts folded into others.\n',
     );
     assert.deepEqual(await remainingIds(), [recent.id]);
   });
