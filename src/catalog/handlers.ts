@@ -9,7 +9,7 @@ import { checkLine } from '../forms/text.ts';
 import { flash } from '../http/flash.ts';
 import type { Surveys } from '../surveys/registry.ts';
 import { catalogOf } from './kinds.ts';
-import { canonicalNames, mapName, unmapName, unmatchedNames, type CanonicalName } from './mapping.ts';
+import { mapName, namesInUse, unmapName, type CanonicalName } from './mapping.ts';
 import { nameKey } from './normalise.ts';
 
 const id = /^[a-z][a-z0-9-]{0,39}$/;
@@ -44,7 +44,7 @@ export function catalogHandlers(db: Db, surveys: Surveys) {
   const listIdOf = (row: Pick<CanonicalName, 'catalog' | 'scope' | 'kind'>) => `known-${row.catalog}-${row.scope || 'any'}-${row.kind}`;
 
   async function render(res: Response, status = 200, error: string | null = null) {
-    const [unmatched, names] = await Promise.all([unmatchedNames(db, surveys), canonicalNames(db, surveys)]);
+    const { unmatched, names } = await namesInUse(db, surveys);
     // Names readers use come first, most used first; the rest wait folded away (a survey file
     // may list dozens nobody has named yet), grouped by what they name.
     // (A name with the author's own mappings stays in view, where they can be undone.)

@@ -40,22 +40,27 @@ function kindsTable(surveys: Surveys): Prisma.Sql {
   ) AS k(survey_slug, question_id, kind, catalog)`;
 }
 
-/** Typed names no alias matches, most named first (spam is left out). */
-export async function unmatchedNames(db: Db, surveys: Surveys): Promise<UnmatchedName[]> {
+/** The names page's two lists, from counts folded once (name-counts.ts) before both are read. */
+export async function namesInUse(db: Db, surveys: Surveys): Promise<{ unmatched: UnmatchedName[]; names: CanonicalName[] }> {
   await foldWaitingNames(db);
+  const [unmatched, names] = await Promise.all([unmatchedNames(db, surveys), canonicalNames(db, surveys)]);
+  return { unmatched, names };
+}
+
+/** Typed names no alias matches, most named first (spam is left out). */
+async function unmatchedNames(db: Db, surveys: Surveys): Promise<UnmatchedName[]> {
   return db.$queryRaw<UnmatchedName[]>`
     WITH kinds AS (${kindsTable(surveys)}), ${countedNames}
     SELECT catalog, scope, kind, substr(item, 7) AS key, (array_agg(spelling ORDER BY readers DESC, spelling))[1] AS example,
       sum(readers)::int AS replies
-    FROM counted WHERE item LIKE 'typed:%' AND catalog IN (SELECT catalog FROM kinds)
+    FROM counted WHERE item LIKE 'typed:%'
     GROUP BY catalog, scope, kind, item
     ORDER BY replies DESC, key
     LIMIT 500`;
 }
 
 /** Every canonical name with its aliases and the number of replies (not spam) that name it. */
-export async function canonicalNames(db: Db, surveys: Surveys): Promise<CanonicalName[]> {
-  await foldWaitingNames(db);
+async function canonicalNames(db: Db, surveys: Surveys): Promise<CanonicalName[]> {
   return db.$queryRaw<CanonicalName[]>`
     WITH kinds AS (${kindsTable(surveys)}), ${countedNames},
     named AS (

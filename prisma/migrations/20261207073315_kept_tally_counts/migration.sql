@@ -286,26 +286,15 @@ CREATE TRIGGER "tally_items_alias_update" AFTER UPDATE ON "catalog_alias" REFERE
 CREATE TRIGGER "tally_items_alias_delete" AFTER DELETE ON "catalog_alias" REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_alias_change"();
 
--- A survey's questions or catalog changed in its file: it is counted again from scratch.
-CREATE FUNCTION "tally_items_after_survey_change"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+-- A survey that starts or stops sharing a catalog is counted again from scratch. (A survey whose
+-- questions changed is too: src/tally/questions.ts records them and calls tally_rebuild once.)
+CREATE FUNCTION "tally_items_after_catalog_change"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM "tally_rebuild"(ARRAY(SELECT DISTINCT "survey_slug" FROM new_rows));
-  ELSIF TG_OP = 'DELETE' THEN
-    PERFORM "tally_rebuild"(ARRAY(SELECT DISTINCT "survey_slug" FROM old_rows));
-  ELSE
-    PERFORM "tally_rebuild"(ARRAY(SELECT DISTINCT "survey_slug" FROM (SELECT * FROM new_rows EXCEPT SELECT * FROM old_rows) AS changed));
-  END IF;
+  PERFORM "tally_rebuild"(ARRAY(SELECT DISTINCT "survey_slug" FROM (SELECT * FROM new_rows EXCEPT SELECT * FROM old_rows) AS changed));
   RETURN NULL;
 END $$;
-CREATE TRIGGER "tally_items_question_insert" AFTER INSERT ON "survey_question" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_survey_change"();
-CREATE TRIGGER "tally_items_question_update" AFTER UPDATE ON "survey_question" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_survey_change"();
-CREATE TRIGGER "tally_items_question_delete" AFTER DELETE ON "survey_question" REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_survey_change"();
 CREATE TRIGGER "tally_items_catalog_update" AFTER UPDATE ON "survey_catalog" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_survey_change"();
+  FOR EACH STATEMENT EXECUTE FUNCTION "tally_items_after_catalog_change"();
 
 -- Most statements that call this have no approved reply to report (every reply sent, and its
 -- answers): it returns at once instead of running an insert of nothing. It takes the catalogs'

@@ -3,9 +3,11 @@
 // must equal a count from scratch, and a reader who names one client twice counts once.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { unmatchedNames } from '../../../src/catalog/mapping.ts';
+import { namesInUse } from '../../../src/catalog/mapping.ts';
 import { nameKey } from '../../../src/catalog/normalise.ts';
 import { poolOf } from '../../../src/db/client.ts';
+import { surveySchema } from '../../../src/surveys/schema.ts';
+import { recordTallyQuestions } from '../../../src/tally/questions.ts';
 import { purge } from '../../../src/retention/purge.ts';
 import { computeTally } from '../../../src/tally/service.ts';
 import { useTestApp } from '../../helpers/app.ts';
@@ -133,7 +135,7 @@ describe('the counts PostgreSQL keeps for the tally', () => {
        SELECT $1, 'clients', 'matrix', 'typed:tinymatrixchat', 'Tiny Matrix Chat', 1 FROM generate_series(1, 1200)`,
       [SURVEY],
     );
-    const unmatched = await unmatchedNames(t.db, t.surveys);
+    const { unmatched } = await namesInUse(t.db, t.surveys);
     assert.equal(unmatched.find((name) => name.key === 'tinymatrixchat')?.replies, 1201);
     const { rows } = await poolOf(t.db).query<{ rows: number }>('SELECT count(*)::int AS rows FROM tally_waiting_delta');
     assert.equal(rows[0]?.rows, 1, 'folded into one row');
@@ -142,7 +144,7 @@ describe('the counts PostgreSQL keeps for the tally', () => {
     await storeReply(t.db, { answers: [...picked('matrix'), client('matrix', 'Tiny Matrix Chat')] });
     const purged = await purge(t.db, { rejectedAfterDays: 30, floodWindowMs: 600_000 });
     assert.deepEqual(purged.at(-1), { what: 'rows of name counts folded into others', count: 1 });
-    assert.equal((await unmatchedNames(t.db, t.surveys)).find((name) => name.key === 'tinymatrixchat')?.replies, 1202);
+    assert.equal((await namesInUse(t.db, t.surveys)).unmatched.find((name) => name.key === 'tinymatrixchat')?.replies, 1202);
   });
 
   test('let an approval and an edit of a published reply take turns instead of deadlocking', async () => {
@@ -204,5 +206,35 @@ describe('the counts PostgreSQL keeps for the tally', () => {
     await poolOf(t.db).query('TRUNCATE reply CASCADE');
     await storeReply(t.db, { status: 'approved', answers: picked('matrix') });
     assert.deepEqual(await keptRows(), ['messengers |  |  |  | 1', 'messengers |  | option:matrix |  | 1']);
+  });
+
+  test('follow a survey file: recorded after its replies, then with a question changed', async () => {
+    const survey = (multiple: boolean) =>
+      surveySchema.parse({
+        slug: 'editors',
+        title: 'Editors',
+        published: '2026-10-01',
+        open: true,
+        questions: [{ id: 'editor', kind: 'choice', multiple, label: 'Which?', options: ['vi', 'emacs'].map((id) => ({ id, label: id })) }],
+      });
+    const answers = [
+      { questionId: 'editor', value: 'vi' },
+      { questionId: 'editor', value: 'emacs' },
+    ];
+    await storeReply(t.db, { survey: 'editors', status: 'approved', answers });
+    await storeReply(t.db, { survey: 'editors', status: 'approved', answers: answers.slice(0, 1) });
+    const rows = async () =>
+      (
+        await poolOf(t.db).query<{ row: string }>(`SELECT concat_ws(' ', item, readers) AS row FROM tally_count WHERE survey_slug = 'editors' ORDER BY 1`)
+      ).rows.map((r) => r.row);
+    const combinations = async () => (await poolOf(t.db).query(`SELECT 1 FROM tally_combination WHERE survey_slug = 'editors'`)).rowCount;
+    assert.deepEqual(await rows(), [], 'nothing is counted for questions never recorded');
+
+    await recordTallyQuestions(t.db, [survey(false)]);
+    assert.deepEqual(await rows(), [' 2', 'option:emacs 1', 'option:vi 2']);
+    assert.equal(await combinations(), 0);
+
+    await recordTallyQuestions(t.db, [survey(true)]);
+    assert.equal(await combinations(), 1, 'now several may be picked, the pair is counted');
   });
 });
